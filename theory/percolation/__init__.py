@@ -8,3 +8,7 @@ __all__ = [
     "ClusterLabels", "bond_clusters", "cluster_size_distribution", "graph_clusters", "label_clusters",
     "largest_cluster", "lattice_edges", "mean_cluster_size", "spanning_clusters", "wrapping_clusters",
 ]
+from nsl.theory.percolation.newman_ziff import (NewmanZiffSweep, binomial_convolution, binomial_weights,
+                                                newman_ziff_sweep)
+
+__all__ += ["NewmanZiffSweep", "binomial_convolution", "binomial_weights", "newman_ziff_sweep"]
