@@ -12,3 +12,19 @@ from nsl.theory.percolation.newman_ziff import (NewmanZiffSweep, binomial_convol
                                                 newman_ziff_sweep)
 
 __all__ += ["NewmanZiffSweep", "binomial_convolution", "binomial_weights", "newman_ziff_sweep"]
+from nsl.theory.percolation.bethe import (BetheCluster, bethe_cluster_numbers, bethe_mean_cluster_size, bethe_pc,
+                                          grow_bethe_cluster, sample_bethe_cluster_sizes)
+from nsl.theory.percolation.exponents import (CriticalExponents, PcEstimate, critical_exponents, estimate_fractal_dimension,
+                                              estimate_pc, estimate_tau, estimate_tau_binned, hypercubic_threshold,
+                                              log_binned_cluster_numbers)
+
+__all__ += ["BetheCluster", "bethe_cluster_numbers", "bethe_mean_cluster_size", "bethe_pc", "grow_bethe_cluster",
+            "sample_bethe_cluster_sizes", "CriticalExponents", "PcEstimate", "critical_exponents",
+            "estimate_fractal_dimension", "estimate_pc", "estimate_tau", "estimate_tau_binned",
+            "hypercubic_threshold", "log_binned_cluster_numbers"]
+from nsl.theory.percolation.brill import (BrillExponents, brill_alpha, brill_data_loss, brill_exponents,
+                                          brill_model_loss, brill_supercritical_exponents, dof_allocation,
+                                          dof_exponent_b, k_break, n_clusters_kept)
+
+__all__ += ["BrillExponents", "brill_alpha", "brill_data_loss", "brill_exponents", "brill_model_loss",
+            "brill_supercritical_exponents", "dof_allocation", "dof_exponent_b", "k_break", "n_clusters_kept"]

@@ -1,0 +1,221 @@
+"""Brill's percolation model of neural scaling laws (arXiv 2412.07942, and the author's notebooks).
+
+Data are percolation clusters; a cluster is a subtask.  With Fisher exponent tau the
+clusters, ranked by size, carry data fractions p_k ∝ k^(-(1+alpha)) with
+
+    alpha = (3 - tau)/(tau - 2)                       (tau = 5/2 -> alpha = 1),
+
+and a cluster of fractal dimension D given n degrees of freedom (DOF) is learned with
+error ∝ n^(-c/D) (c = 2 piecewise constant, c = 4 piecewise linear).
+
+Model scaling (N DOF shared optimally; the paper's Eq. 26 and 29): clusters k < k_br get
+n_k = b N k^(b-1)/(k_br^b - 1), the rest none, with b = 1 - (alpha + 1)/(c/D + 1) and k_br
+solving N = k_br (1 - k_br^(-b))/b (b -> 0: N = k_br ln k_br).  Loss
+L(N) = (N/k_br + 1/alpha) k_br^(-alpha), normalised to 1 at N = 1 (and 1 for N <= 1);
+asymptotically L ∝ N^(-min(alpha, c/D)).
+
+Data scaling (dataset size 𝒟, unlimited model; a = alpha/(1 + alpha)):
+L(𝒟) ∝ alpha^(-(a+1))/(1 - a/(c/D)) 𝒟^(-a) + alpha^(-(c/D+1))/(1 - (c/D)/a) 𝒟^(-c/D),
+and for c/D = a: L ∝ alpha^(-(c/D+1)) (1 + (c/D) ln alpha + (c/D) ln 𝒟) 𝒟^(-c/D); normalised
+to 1 at 𝒟 = 1; asymptotically L ∝ 𝒟^(-min(a, c/D)).
+
+Regimes: alpha < c/D is subtask-limited (the quantization model, Michaud et al. 2023: many
+discrete subtasks, L ∝ N^(-alpha)); c/D < alpha is manifold-limited (approximation error on
+the large clusters).  Above p_c one infinite cluster dominates and acts as a d-dimensional
+data manifold (Sharma & Kaplan 2022): exponents c/d for both N and 𝒟.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from scipy import special
+
+__all__ = ["BrillExponents", "brill_exponents", "brill_supercritical_exponents", "brill_alpha",
+           "dof_exponent_b", "k_break", "dof_allocation", "brill_model_loss", "brill_data_loss",
+           "n_clusters_kept", "check_c"]
+
+_DEGENERATE_RTOL = 1e-6
+
+
+def check_c(c) -> float:
+    c = float(c)
+    if not (c > 0) or not np.isfinite(c):
+        raise ValueError(f"c must be > 0 (2: piecewise constant, 4: piecewise linear), got {c!r}")
+    return c
+
+
+def _check_pos(x, name: str) -> float:
+    try:
+        xf = float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number > 0, got {x!r}") from None
+    if not (xf > 0) or not np.isfinite(xf):
+        raise ValueError(f"{name} must be > 0, got {x!r}")
+    return xf
+
+
+def brill_alpha(tau: float) -> float:
+    """Zipf exponent of subtasks, alpha = (3 - tau)/(tau - 2), for 2 < tau < 3."""
+    tau = float(tau)
+    if not (2.0 < tau < 3.0):
+        raise ValueError(f"tau must be in (2, 3), got {tau!r}")
+    return (3.0 - tau) / (tau - 2.0)
+
+
+@dataclass(frozen=True)
+class BrillExponents:
+    """Predicted exponents and regimes.  ``regime_N``/``regime_D``: 'subtask-limited (quanta)',
+    'manifold-limited' or 'marginal' (equal exponents, log corrections); ``regime``: the phase."""
+
+    alpha: float
+    c_over_D: float
+    alpha_N: float
+    alpha_D: float
+    regime_N: str
+    regime_D: str
+    regime: str
+    b: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _which(a: float, m: float) -> str:
+    if np.isclose(a, m, rtol=1e-9, atol=1e-12):
+        return "marginal"
+    return "subtask-limited (quanta)" if a < m else "manifold-limited"
+
+
+def brill_exponents(tau: float, c: float, D: float) -> BrillExponents:
+    """alpha, c/D, alpha_N = min(alpha, c/D), alpha_D = min(alpha/(1 + alpha), c/D) and the regimes
+    at or below p_c (Brill 2024 §3-4)."""
+    alpha = brill_alpha(tau)
+    c = check_c(c)
+    D = _check_pos(D, "D")
+    m = c / D
+    a_d = alpha / (1.0 + alpha)
+    reg_n, reg_d = _which(alpha, m), _which(a_d, m)
+    return BrillExponents(alpha, m, min(alpha, m), min(a_d, m), reg_n, reg_d,
+                          "critical/subcritical: power-law distributed subtasks", dof_exponent_b(alpha, m))
+
+
+def brill_supercritical_exponents(c: float, d: int) -> BrillExponents:
+    """Above p_c: one dominant d-dimensional cluster (data manifold), alpha_N = alpha_D = c/d
+    (Sharma & Kaplan 2022; Brill's notebook switches to the Euclidean dimension)."""
+    c = check_c(c)
+    d = _check_pos(d, "d")
+    if d < 1:
+        raise ValueError(f"d must be >= 1, got {d!r}")
+    m = c / d
+    return BrillExponents(float("inf"), m, m, m, "manifold-limited", "manifold-limited",
+                          "supercritical: dominant data manifold", None)
+
+
+def dof_exponent_b(alpha: float, c_over_D: float) -> float:
+    """b = 1 - (alpha + 1)/(c/D + 1) (Brill Eq. 26; toy alpha = 1, c/D = 1/2: b = -1/3)."""
+    alpha = _check_pos(alpha, "alpha")
+    m = _check_pos(c_over_D, "c_over_D")
+    return 1.0 - (alpha + 1.0) / (m + 1.0)
+
+
+def _n_of_logk(u: np.ndarray, b: float) -> np.ndarray:
+    # N = k (1 - k^-b)/b = e^u * u * exprel(-b u)  (b -> 0: k ln k)
+    return np.exp(u) * u * special.exprel(-b * u)
+
+
+def k_break(N, alpha: float, c_over_D: float) -> np.ndarray:
+    """k_br solving N = k_br (1 - k_br^(-b))/b (Brill Eq. 29), k_br = 1 for N <= 0; vectorised bisection in ln k."""
+    b = dof_exponent_b(alpha, c_over_D)
+    N = np.asarray(N, dtype=float)
+    if np.any(~np.isfinite(N)):
+        raise ValueError("N must be finite")
+    Nf = np.atleast_1d(N).ravel()
+    lo = np.zeros_like(Nf)
+    hi = np.ones_like(Nf)
+    for _ in range(200):
+        small = _n_of_logk(hi, b) < Nf
+        if not small.any():
+            break
+        hi[small] *= 2.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        below = _n_of_logk(mid, b) < Nf
+        lo = np.where(below, mid, lo)
+        hi = np.where(below, hi, mid)
+        if np.all(hi - lo <= 1e-13 * np.maximum(1.0, hi)):
+            break
+    k = np.exp(0.5 * (lo + hi))
+    k[Nf <= 0] = 1.0
+    return k.reshape(N.shape) if N.ndim else k[0]
+
+
+def dof_allocation(N: float, alpha: float, c_over_D: float, n_clusters: int) -> np.ndarray:
+    """DOF per cluster k = 1..n_clusters (rank by size) at total N: n_k = b N k^(b-1)/(k_br^b - 1)
+    for k < k_br, 0 otherwise (Brill Eq. 26; b -> 0: N k^-1/ln k_br)."""
+    N = float(N)
+    if N < 0:
+        raise ValueError(f"N must be >= 0, got {N}")
+    n_clusters = int(n_clusters)
+    if n_clusters < 1:
+        raise ValueError(f"n_clusters must be >= 1, got {n_clusters}")
+    b = dof_exponent_b(alpha, c_over_D)
+    kb = float(k_break(N, alpha, c_over_D))
+    k = np.arange(1, n_clusters + 1, dtype=float)
+    if kb <= 1.0 or N == 0:
+        return np.zeros(n_clusters)
+    lnk = np.log(kb)
+    norm = lnk * special.exprel(b * lnk)  # (k_br^b - 1)/b
+    n = N * k ** (b - 1.0) / norm
+    n[k >= kb] = 0.0
+    return n
+
+
+def brill_model_loss(N, alpha: float, c_over_D: float) -> np.ndarray:
+    """Model-scaling loss L(N) = (N/k_br + 1/alpha) k_br^(-alpha), normalised to 1 at N = 1, 1 for N <= 1.
+
+    Reference values (alpha = 1, c/D = 1/2): L(10, 100, 1e3, 1e4, 3e4) = 0.6846, 0.3341, 0.1333,
+    0.0478, 0.0287 (the author's ``ScalingLaw``)."""
+    alpha = _check_pos(alpha, "alpha")
+    m = _check_pos(c_over_D, "c_over_D")
+    N = np.asarray(N, dtype=float)
+    if np.any(N < 0):
+        raise ValueError("N must be >= 0")
+
+    def raw(n):
+        k = k_break(n, alpha, m)
+        return (n / k + 1.0 / alpha) * k ** (-alpha)
+
+    L = raw(np.maximum(N, 1.0)) / raw(np.array(1.0))
+    return np.where(N <= 1.0, 1.0, L)
+
+
+def brill_data_loss(Dset, alpha: float, c_over_D: float) -> np.ndarray:
+    """Data-scaling loss L(𝒟), normalised to 1 at 𝒟 = 1 (1 for 𝒟 <= 1), with the degenerate
+    form when c/D = alpha/(1 + alpha) (to relative precision 1e-6).  Toy (1, 1/2): (1 + ln(𝒟)/2)/√𝒟."""
+    alpha = _check_pos(alpha, "alpha")
+    m = _check_pos(c_over_D, "c_over_D")
+    x = np.asarray(Dset, dtype=float)
+    if np.any(x < 0):
+        raise ValueError("dataset size must be >= 0")
+    a = alpha / (1.0 + alpha)
+    xx = np.maximum(x, 1.0)
+    if abs(m - a) <= _DEGENERATE_RTOL * a:
+        f = lambda t: (1.0 + m * np.log(alpha) + m * np.log(t)) * t ** (-m)  # noqa: E731
+    else:
+        A = alpha ** (-(a + 1.0)) / (1.0 - a / m)
+        B = alpha ** (-(m + 1.0)) / (1.0 - m / a)
+        f = lambda t: A * t ** (-a) + B * t ** (-m)  # noqa: E731
+    L = f(xx) / f(np.array(1.0))
+    return np.where(x <= 1.0, 1.0, L)
+
+
+def n_clusters_kept(tau: float, s_min: float, s_max: float, expected_n_large: float = 1.0) -> int:
+    """Clusters in the author's toy dataset: int(expected_n_large (s_max/s_min)^(tau - 2)), the
+    number for which about ``expected_n_large`` sampled clusters would exceed s_max (316 for
+    tau = 5/2, s_min = 300, s_max = 3e7)."""
+    if not (2.0 < float(tau) < 3.0):
+        raise ValueError(f"tau must be in (2, 3), got {tau!r}")
+    if not (1 <= s_min <= s_max):
+        raise ValueError(f"need 1 <= s_min <= s_max, got s_min={s_min}, s_max={s_max}")
+    return int(expected_n_large * (s_max / s_min) ** (tau - 2.0))

@@ -1,0 +1,226 @@
+"""Critical exponents, thresholds and finite-size-scaling estimators.
+
+Exponents (Stauffer & Aharony table 2; 2-D exact: den Nijs 1979, Nienhuis 1982; d >= 6 mean
+field).  For d = 3..5 the primary inputs are tau (Mertens & Moore, PRE 98, 022120 (2018),
+arXiv 1806.08067, the values Brill's ``plots.ipynb`` uses) and nu (Wang et al. 2013 for 3-D;
+literature simulation values for 4-D and 5-D, accurate to about 1 %); the others follow from the scaling
+relations D = d/(tau - 1) (hyperscaling), sigma = 1/(nu D), beta = nu (d - D),
+gamma = nu (2D - d).  Brill's notebook uses D = 3.06 and 3.54 for d = 4, 5; hyperscaling with
+Mertens–Moore tau gives 3.044 and 3.524 (0.5 % lower).
+
+FSS estimators (each returns a value with an interval):
+- fractal dimension from the largest cluster at p_c, M(L) ∝ L^D (fit of 1/M = B L^(-D),
+  ``nsl.theory.fitting.fit_power_law``, case bootstrap over repeated lattices);
+- tau from cluster sizes at p_c, by the discrete maximum-likelihood tail fit
+  (``fit_tail_exponent``) or by a log-binned least-squares fit of n_s (``fit_power_law``);
+- p_c from wrapping/spanning probabilities R_L(p) = R_target (Newman & Ziff 2000), the
+  interval by a case bootstrap over sweeps.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize, stats
+
+__all__ = ["CriticalExponents", "critical_exponents", "hypercubic_threshold", "check_dimension",
+           "log_binned_cluster_numbers", "estimate_fractal_dimension", "estimate_tau", "estimate_tau_binned",
+           "PcEstimate", "estimate_pc"]
+
+
+def check_dimension(d) -> int:
+    """``d`` as an int >= 1, else ``ValueError`` naming d and the range."""
+    try:
+        di = int(d)
+    except (TypeError, ValueError):
+        raise ValueError(f"d must be an integer >= 1, got {d!r}") from None
+    if di != d or di < 1:
+        raise ValueError(f"d must be an integer >= 1, got {d!r}")
+    return di
+
+
+@dataclass(frozen=True)
+class CriticalExponents:
+    """Percolation exponents in dimension ``d``; ``exact`` marks d = 1, 2 and d >= 6 (mean field)."""
+
+    d: int
+    tau: float
+    sigma: float
+    D: float
+    nu: float
+    beta: float
+    gamma: float
+    exact: bool
+    source: str
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in ("d", "tau", "sigma", "D", "nu", "beta", "gamma", "exact", "source")}
+
+
+# (tau, nu) for d = 3..5
+_NUMERICAL = {
+    3: (2.18906, 0.8762, "tau: Mertens & Moore 2018; nu: Wang et al. 2013"),
+    4: (2.3142, 0.6845, "tau: Mertens & Moore 2018; nu: literature compilation (4-D simulations)"),
+    5: (2.4180, 0.5737, "tau: Mertens & Moore 2018; nu: literature compilation (5-D simulations)"),
+}
+
+
+def critical_exponents(d: int) -> CriticalExponents:
+    """Exponents tau, sigma, D (fractal dimension), nu, beta, gamma of percolation in ``d`` dimensions.
+
+    Exact for d = 1, 2 (tau = 187/91, D = 91/48, nu = 4/3, ...), numerical for 3 <= d <= 5
+    (see the module docstring), mean field for d >= 6 (tau = 5/2, sigma = 1/2, D = 4,
+    nu = 1/2, beta = gamma = 1).
+    """
+    d = check_dimension(d)
+    if d == 1:
+        return CriticalExponents(1, 2.0, 1.0, 1.0, 1.0, 0.0, 1.0, True, "exact (p_c = 1)")
+    if d == 2:
+        return CriticalExponents(2, 187 / 91, 36 / 91, 91 / 48, 4 / 3, 5 / 36, 43 / 18, True,
+                                 "exact (den Nijs 1979, Nienhuis 1982)")
+    if d >= 6:
+        return CriticalExponents(d, 2.5, 0.5, 4.0, 0.5, 1.0, 1.0, True, "mean field (Bethe lattice)")
+    tau, nu, src = _NUMERICAL[d]
+    D = d / (tau - 1.0)
+    return CriticalExponents(d, tau, 1.0 / (nu * D), D, nu, nu * (d - D), nu * (2 * D - d), False,
+                             src + "; D, sigma, beta, gamma by scaling relations")
+
+
+# thresholds of the hypercubic lattices (site, bond)
+_PC = {
+    1: (1.0, 1.0),
+    2: (0.59274605079210, 0.5),                  # Jacobsen 2015; Kesten 1980 (exact)
+    3: (0.3116077, 0.2488118),                   # Wang et al. 2013
+    4: (0.196889, 0.1601314),                    # Paul, Ziff & Stanley 2001; Grassberger 2003
+    5: (0.14081, 0.1181718),
+    6: (0.1090171, 0.0942019),
+    7: (0.0889511, 0.0786752),
+}
+
+
+def hypercubic_threshold(d: int, kind: str = "site") -> float:
+    """Percolation threshold of the d-dimensional hypercubic lattice (d = 1..7), site or bond."""
+    d = check_dimension(d)
+    if kind not in ("site", "bond"):
+        raise ValueError(f"kind must be 'site' or 'bond', got {kind!r}")
+    if d not in _PC:
+        raise ValueError(f"d must be in [1, 7] for tabulated hypercubic thresholds, got {d}")
+    return _PC[d][0 if kind == "site" else 1]
+
+
+# ------------------------------------------------------------------------------- estimators
+
+def log_binned_cluster_numbers(sizes: np.ndarray, n_sites: int, *, s_lo: float, s_hi: float,
+                               bins_per_decade: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """Log-binned n_s: (bin centre s, mean n_s per integer s in the bin), bins in [s_lo, s_hi).
+
+    Bins are integer ranges [a, b); the density is counts / ((b - a) n_sites), the centre the
+    geometric mean of a and b - 1.  Empty bins are dropped.
+    """
+    if not (1 <= s_lo < s_hi):
+        raise ValueError(f"need 1 <= s_lo < s_hi, got s_lo={s_lo}, s_hi={s_hi}")
+    edges = np.unique(np.round(np.geomspace(s_lo, s_hi, int(np.ceil(np.log10(s_hi / s_lo) * bins_per_decade)) + 1)))
+    edges = edges.astype(np.int64)
+    counts, _ = np.histogram(np.asarray(sizes), bins=edges)
+    width = np.diff(edges).astype(float)
+    centre = np.sqrt(edges[:-1] * (edges[1:] - 1.0))
+    keep = counts > 0
+    return centre[keep], counts[keep] / (width[keep] * float(n_sites))
+
+
+def estimate_fractal_dimension(L: np.ndarray, largest: np.ndarray, *, n_boot: int = 1000, rng=None):
+    """Fractal dimension from M(L) ∝ L^D at p_c: ``fit_power_law`` of 1/M = B L^(-D) (no offset).
+
+    ``largest`` is (repeats, len(L)) or (len(L),); returns the ``PowerLawFit`` (``alpha`` = D,
+    ``alpha_ci`` its bootstrap interval).
+    """
+    from nsl.theory.fitting import fit_power_law
+
+    L = np.asarray(L, dtype=float)
+    m = np.asarray(largest, dtype=float)
+    if np.any(m <= 0):
+        raise ValueError("largest must be > 0")
+    return fit_power_law(L, 1.0 / m, offset=False, n_boot=n_boot, rng=rng)
+
+
+def estimate_tau(sizes: np.ndarray, *, xmin: float, xmax: float | None = None, rng=None):
+    """Fisher exponent tau by the discrete power-law MLE over clusters with xmin <= s (<= xmax)
+    (Clauset–Shalizi–Newman via ``fit_tail_exponent``).  Each cluster counts once, so the
+    fitted exponent is that of n_s.  Returns the ``TailFit`` (alpha = tau, sigma its error)."""
+    from nsl.theory.fitting import fit_tail_exponent
+
+    x = np.asarray(sizes)
+    if xmax is not None:
+        x = x[x <= xmax]  # the truncation enters the likelihood's normalisation
+    return fit_tail_exponent(x, discrete=True, xmin=xmin, xmax=xmax, rng=rng)
+
+
+def estimate_tau_binned(sizes_per_lattice: list[np.ndarray], n_sites: int, *, s_lo: float, s_hi: float,
+                        bins_per_decade: int = 5, n_boot: int = 1000, rng=None):
+    """Fisher exponent tau by a least-squares fit of log-binned n_s = B s^(-tau) (no offset).
+
+    ``sizes_per_lattice``: one array of cluster sizes per independent lattice (>= 2), so the
+    bootstrap resamples lattices (case bootstrap of ``fit_power_law`` over repeats).  Bins
+    empty in some lattice are dropped.
+    """
+    from nsl.theory.fitting import fit_power_law
+
+    if len(sizes_per_lattice) < 2:
+        raise ValueError("sizes_per_lattice must hold at least 2 lattices (the bootstrap resamples them)")
+    edges_ref = None
+    rows = []
+    for sizes in sizes_per_lattice:
+        edges = np.unique(np.round(np.geomspace(s_lo, s_hi, int(np.ceil(np.log10(s_hi / s_lo) * bins_per_decade)) + 1)))
+        edges = edges.astype(np.int64)
+        counts, _ = np.histogram(np.asarray(sizes), bins=edges)
+        rows.append(counts / (np.diff(edges) * float(n_sites)))
+        edges_ref = edges
+    y = np.array(rows)
+    centre = np.sqrt(edges_ref[:-1] * (edges_ref[1:] - 1.0))
+    keep = np.all(y > 0, axis=0)
+    return fit_power_law(centre[keep], y[:, keep], offset=False, n_boot=n_boot, rng=rng)
+
+
+@dataclass(frozen=True)
+class PcEstimate:
+    """p_c estimates: per lattice size ``L`` the solution of R_L(p) = R_target with a bootstrap
+    interval over sweeps; ``p_c`` and ``ci`` are those of the largest L."""
+
+    L: np.ndarray
+    p_L: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    p_c: float
+    ci: tuple[float, float]
+
+
+def _solve_R(first: np.ndarray, n_sites: int, target: float) -> float:
+    f = lambda p: np.mean(stats.binom.sf(first - 1, n_sites, p)) - target  # noqa: E731
+    return optimize.brentq(f, 1e-9, 1 - 1e-9, xtol=1e-12)
+
+
+def estimate_pc(first_span: dict, n_sites: dict, target: float, *, n_boot: int = 200, ci: float = 0.95,
+                rng=None) -> PcEstimate:
+    """p_c from sweeps: for each L, R_L(p) = mean over sweeps of P(Binomial(N, p) >= n_first) is set
+    equal to ``target`` (e.g. Pinson's R^(h) = 0.521058290 for horizontal wrapping on the torus,
+    whose finite-size error falls as L^(-2-1/nu), Newman & Ziff 2000).
+
+    ``first_span``: {L: array of first-n (one per sweep)}; ``n_sites``: {L: N}.  Intervals by a
+    case bootstrap over sweeps (percentile, ``ci`` level).
+    """
+    if not (0 < target < 1):
+        raise ValueError(f"target must be in (0, 1), got {target}")
+    gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    Ls = sorted(first_span)
+    p_L, lo, hi = [], [], []
+    q = (1 - ci) / 2
+    for L in Ls:
+        f = np.asarray(first_span[L])
+        if f.size < 2:
+            raise ValueError(f"need >= 2 sweeps per L, got {f.size} for L={L}")
+        p_L.append(_solve_R(f, n_sites[L], target))
+        boot = [_solve_R(f[gen.integers(0, f.size, f.size)], n_sites[L], target) for _ in range(n_boot)]
+        lo.append(np.quantile(boot, q))
+        hi.append(np.quantile(boot, 1 - q))
+    return PcEstimate(np.asarray(Ls), np.asarray(p_L), np.asarray(lo), np.asarray(hi), float(p_L[-1]),
+                      (float(lo[-1]), float(hi[-1])))
