@@ -113,3 +113,263 @@ def spectrum_from_eigenvalues(eigenvalues: np.ndarray, *, rtol: float = 1e-10) -
     counts = np.diff(np.concatenate([starts, [ev.size]]))
     values = np.add.reduceat(ev, starts) / counts
     return Spectrum(values, counts.astype(np.int64))
+
+
+# ============================================================================ empirical spectra
+# Conventions for the additions below (Bahri et al. 2024, eq. 3; Bordelon, Canatar & Pehlevan 2020):
+#  - mode index i = 1, 2, ... in descending order of eigenvalue; the kernel/covariance exponent
+#    α_K is defined by λ_i ∝ i^−(1+α_K);
+#  - for a Gram matrix K (n × n, K_ab = k(x_a, x_b)) the operator eigenvalues are estimated by
+#    the eigenvalues of K/n, the eigenfunctions at the samples by φ_k(x_a) ≈ √n U_ak;
+#  - the target power of mode k is v_k = η_k w̄_k² for f*(x) = Σ_k w̄_k √η_k φ_k(x), estimated by
+#    v_k = (U_kᵀ y)² / n, so that Σ_k v_k = |y|²/n (the mean squared label).
+
+__all__ += [
+    "EmpiricalSpectrum", "covariance_spectrum", "gram_spectrum", "target_power",
+    "SpectrumFit", "NoPowerLawWindow", "fit_spectrum_exponent", "check_eigenvalues",
+]
+
+
+def check_eigenvalues(eigenvalues, name: str = "eigenvalues") -> np.ndarray:
+    """Return ``eigenvalues`` as a 1-D float array sorted descending; ValueError unless all are finite and > 0."""
+    try:
+        ev = np.asarray(eigenvalues, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a numeric array") from None
+    if ev.size == 0:
+        raise ValueError(f"{name} must be non-empty")
+    if not np.all(np.isfinite(ev)):
+        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    if np.any(ev <= 0):
+        raise ValueError(f"{name} must be > 0, got min {ev.min():g} (drop the zero modes first)")
+    return np.sort(ev)[::-1]
+
+
+@dataclass(frozen=True)
+class EmpiricalSpectrum:
+    """Eigenvalues (descending, all > 0) and eigenvectors (columns) of an empirical operator.
+
+    ``n_samples`` is the number of samples the estimate came from; eigenvalues beyond about
+    ``n_samples/2`` are finite-sample noise (Bahri et al. 2024 Fig 2b fits the middle).
+    ``vectors`` may be ``None`` when only eigenvalues were requested.
+    """
+
+    values: np.ndarray
+    vectors: np.ndarray | None
+    n_samples: int
+    kind: str
+
+    def spectrum(self) -> Spectrum:
+        return spectrum_from_eigenvalues(self.values)
+
+
+def _positive_part(w: np.ndarray, U: np.ndarray | None, rtol: float):
+    order = np.argsort(w)[::-1]
+    w = w[order]
+    keep = w > rtol * max(float(w[0]), 0.0)
+    if not np.any(keep):
+        raise ValueError("the matrix has no positive eigenvalues")
+    U = None if U is None else U[:, order][:, keep]
+    return w[keep], U
+
+
+def covariance_spectrum(X, *, center: bool = True, vectors: bool = False, rtol: float = 1e-12) -> EmpiricalSpectrum:
+    """Eigenvalues of the sample covariance of a data matrix ``X`` (rows = samples, n × d).
+
+    Σ̂ = (X − x̄)ᵀ(X − x̄)/n (``center=False``: XᵀX/n); computed through the smaller of the d × d
+    covariance and the n × n Gram matrix.  Eigenvalues ≤ ``rtol``·λ_max (rank deficiency,
+    round-off) are dropped.  ``vectors=True`` returns the d-dimensional principal directions.
+    """
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("X must be a numeric array") from None
+    if X.ndim != 2 or X.shape[0] < 2 or X.shape[1] < 1:
+        raise ValueError(f"X must be 2-D (n_samples >= 2, n_features >= 1), got shape {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X must be finite (no NaN or inf)")
+    if not (0 <= rtol < 1):
+        raise ValueError(f"rtol must be in [0, 1), got {rtol}")
+    n, d = X.shape
+    Xc = X - X.mean(0) if center else X
+    if d <= n or vectors:
+        w, U = np.linalg.eigh(Xc.T @ Xc / n)
+        w, U = _positive_part(w, U if vectors else None, rtol)
+    else:  # the Gram side has the same non-zero eigenvalues
+        w, _ = np.linalg.eigh(Xc @ Xc.T / n)
+        w, U = _positive_part(w, None, rtol)
+    return EmpiricalSpectrum(w, U, n, "covariance")
+
+
+def gram_spectrum(K, *, vectors: bool = True, rtol: float = 1e-12) -> EmpiricalSpectrum:
+    """Operator eigenvalues estimated from a Gram matrix: eigenvalues of K/n (n = K.shape[0]).
+
+    ``K`` must be square, finite and symmetric (to 1e-8 relative).  Eigenvalues ≤ ``rtol``·λ_max are
+    dropped with their eigenvectors (columns of ``vectors``, unit norm, n-dimensional).
+    """
+    try:
+        K = np.asarray(K, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("K must be a numeric array") from None
+    if K.ndim != 2 or K.shape[0] != K.shape[1] or K.shape[0] < 2:
+        raise ValueError(f"K must be a square matrix of size >= 2, got shape {K.shape}")
+    if not np.all(np.isfinite(K)):
+        raise ValueError("K must be finite (no NaN or inf)")
+    scale = float(np.abs(K).max()) or 1.0
+    if np.abs(K - K.T).max() > 1e-8 * scale:
+        raise ValueError("K must be symmetric")
+    if not (0 <= rtol < 1):
+        raise ValueError(f"rtol must be in [0, 1), got {rtol}")
+    n = K.shape[0]
+    w, U = np.linalg.eigh(0.5 * (K + K.T) / n)
+    w, U = _positive_part(w, U if vectors else None, rtol)
+    return EmpiricalSpectrum(w, U, n, "gram")
+
+
+def target_power(spectrum: EmpiricalSpectrum, y) -> np.ndarray:
+    """Target power per mode v_k = (u_kᵀ y)²/n from a Gram spectrum's eigenvectors.
+
+    For y_a = f*(x_a) = Σ_k w̄_k √η_k φ_k(x_a) this estimates v_k = η_k w̄_k² (Bordelon et al. 2020,
+    the input of the spectral learning curve).  ``y`` may be (n,) or (n, m) for m outputs (the
+    powers are summed over outputs).  Needs ``spectrum`` from :func:`gram_spectrum` with vectors.
+    """
+    if not isinstance(spectrum, EmpiricalSpectrum) or spectrum.vectors is None or spectrum.kind != "gram":
+        raise ValueError("spectrum must be an EmpiricalSpectrum from gram_spectrum(..., vectors=True)")
+    try:
+        y = np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("y must be a numeric array") from None
+    n = spectrum.n_samples
+    if y.ndim not in (1, 2) or y.shape[0] != n:
+        raise ValueError(f"y must have shape ({n},) or ({n}, m), got {y.shape}")
+    if not np.all(np.isfinite(y)):
+        raise ValueError("y must be finite (no NaN or inf)")
+    proj = spectrum.vectors.T @ y
+    p = proj ** 2 / n
+    return p.sum(1) if p.ndim == 2 else p
+
+
+# ============================================================================ exponent fits
+class NoPowerLawWindow(ValueError):
+    """Raised when no window of at least ``min_decades`` follows a power law within tolerance."""
+
+
+@dataclass(frozen=True)
+class SpectrumFit:
+    """λ_i ≈ B·i^−(1+alpha) on mode indices ``window`` = (first, last), 1-based inclusive.
+
+    ``alpha`` is α_K (Bahri et al. 2024, eq. 3), ``decay`` = 1 + α_K the exponent of the
+    eigenvalues, ``alpha_ci`` the bootstrap interval of α_K from :func:`nsl.theory.fitting.fit_power_law`,
+    ``max_log_dev`` the largest |log residual| of the log-binned spectrum in the window.
+    """
+
+    alpha: float
+    alpha_ci: tuple[float, float]
+    decay: float
+    amplitude: float
+    window: tuple[int, int]
+    auto_window: bool
+    max_log_dev: float
+    n_points: int
+    fit: object = None
+
+    def predict(self, i) -> np.ndarray:
+        return self.amplitude * np.asarray(i, dtype=float) ** (-self.decay)
+
+    def to_dict(self) -> dict:
+        return {"alpha_K": self.alpha, "alpha_K_ci": list(self.alpha_ci), "decay": self.decay,
+                "amplitude": self.amplitude, "window": list(self.window), "auto_window": self.auto_window,
+                "max_log_dev": self.max_log_dev, "n_points": self.n_points}
+
+
+def _log_bins(lo: int, hi: int, per_decade: int) -> np.ndarray:
+    """Distinct integer mode indices in [lo, hi], roughly ``per_decade`` per decade (all if few)."""
+    if hi - lo + 1 <= 3 * per_decade:
+        return np.arange(lo, hi + 1)
+    n = max(int(np.ceil(np.log10(hi / lo) * per_decade)) + 1, 4)
+    return np.unique(np.round(np.geomspace(lo, hi, n)).astype(int))
+
+
+def fit_spectrum_exponent(eigenvalues, window: tuple[int, int] | None = None, *, n_samples: int | None = None,
+                          skip: int = 5, min_decades: float = 1.0, tol: float = 0.1, per_decade: int = 12,
+                          n_boot: int = 400, ci: float = 0.95, rng=None) -> SpectrumFit:
+    """Fit λ_i ∝ i^−(1+α_K) and return α_K with a bootstrap interval (Bahri et al. 2024, eq. 3).
+
+    Parameters
+    ----------
+    eigenvalues : positive, finite eigenvalues (sorted here, descending).
+    window : (first, last) 1-based mode indices, inclusive; ``None`` chooses it automatically.
+    n_samples : when the spectrum was estimated from n samples, the automatic window stops at n/2
+        (the finite-sample tail is unreliable; reference note §7.7).
+    skip : the automatic window starts after the first ``skip`` modes (>= 0).
+    min_decades : the automatic window must span at least this many decades (> 0).
+    tol : largest allowed |log residual| of the log-binned spectrum in the automatic window (> 0).
+    per_decade : log-binned points per decade used by the fit (>= 4).
+    n_boot, ci, rng : passed to :func:`nsl.theory.fitting.fit_power_law` (residual bootstrap).
+
+    Automatic window: among windows [i_lo, i_hi] on the log-binned indices inside
+    [skip + 1, n_max] (n_max = n_samples/2 or the number of modes), the one spanning most decades
+    whose straight-line fit in log–log has all residuals ≤ ``tol``.  If none spans
+    ``min_decades``, :class:`NoPowerLawWindow` is raised (no number is printed for a non-power law).
+    """
+    from nsl.theory.fitting import fit_power_law
+
+    ev = check_eigenvalues(eigenvalues)
+    N = ev.size
+    for nm, v, ok, rng_txt in (("skip", skip, isinstance(skip, (int, np.integer)) and skip >= 0, ">= 0 integer"),
+                               ("per_decade", per_decade, isinstance(per_decade, (int, np.integer)) and per_decade >= 4,
+                                ">= 4 integer")):
+        if not ok:
+            raise ValueError(f"{nm} must be an {rng_txt}, got {v!r}")
+    if not (np.isfinite(min_decades) and min_decades > 0):
+        raise ValueError(f"min_decades must be > 0, got {min_decades!r}")
+    if not (np.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol must be > 0, got {tol!r}")
+    if window is not None:
+        try:
+            first, last = (int(window[0]), int(window[1]))
+        except (TypeError, ValueError, IndexError):
+            raise ValueError(f"window must be (first, last) mode indices, got {window!r}") from None
+        if not (1 <= first and last <= N and last - first + 1 >= 4):
+            raise ValueError(f"window must satisfy 1 <= first, last <= {N} (number of eigenvalues) and hold "
+                             f">= 4 modes, got {window!r}")
+        idx = _log_bins(first, last, per_decade)
+        maxdev = float(np.abs(np.polyval(np.polyfit(np.log(idx), np.log(ev[idx - 1]), 1), np.log(idx))
+                              - np.log(ev[idx - 1])).max())
+        auto = False
+    else:
+        n_max = N
+        if n_samples is not None:
+            if not (isinstance(n_samples, (int, np.integer)) and n_samples >= 2):
+                raise ValueError(f"n_samples must be an integer >= 2, got {n_samples!r}")
+            n_max = min(N, n_samples // 2)
+        lo0 = skip + 1
+        if n_max < lo0 * 10 ** min_decades:
+            raise ValueError(f"eigenvalues too short for the fit window: need at least "
+                             f"{int(np.ceil(lo0 * 10 ** min_decades))} usable modes (skip={skip}, "
+                             f"min_decades={min_decades}), have {n_max}")
+        grid = _log_bins(lo0, n_max, per_decade)
+        lx, ly = np.log(grid), np.log(ev[grid - 1])
+        best = None
+        m = grid.size
+        for a in range(m):
+            for b in range(m - 1, a + 2, -1):
+                span = (lx[b] - lx[a]) / np.log(10)
+                if span < min_decades or (best is not None and span <= best[0]):
+                    continue
+                c = np.polyfit(lx[a:b + 1], ly[a:b + 1], 1)
+                dev = float(np.abs(np.polyval(c, lx[a:b + 1]) - ly[a:b + 1]).max())
+                if dev <= tol:
+                    best = (span, a, b, dev)
+                    break  # the widest window from this start
+        if best is None:
+            raise NoPowerLawWindow(f"no power-law window of >= {min_decades} decade(s) within |log residual| <= {tol} "
+                                   f"in modes [{lo0}, {n_max}]; the spectrum is not a power law there")
+        _, a, b, maxdev = best
+        first, last = int(grid[a]), int(grid[b])
+        idx = grid[a:b + 1]
+        auto = True
+    fit = fit_power_law(idx.astype(float), ev[idx - 1], offset=False, n_boot=n_boot, ci=ci, rng=rng)
+    lo, hi = fit.alpha_ci
+    return SpectrumFit(alpha=fit.alpha - 1.0, alpha_ci=(lo - 1.0, hi - 1.0), decay=fit.alpha, amplitude=fit.amplitude,
+                       window=(first, last), auto_window=auto, max_log_dev=maxdev, n_points=int(idx.size), fit=fit)

@@ -1,0 +1,67 @@
+"""sims/random_features.py: batching, reproducibility, exact losses, four regimes' slopes at small size."""
+import numpy as np
+import pytest
+
+from nsl.sims.random_features import simulate_krr, simulate_random_features
+from nsl.theory.fitting import fit_power_law
+
+
+def test_seed_batching_is_chunk_independent():
+    lam = np.arange(1, 201.0) ** -2
+    a = simulate_random_features(lam, [10, 50], [20, 80], n_seeds=4, seed=7, seed_chunk=1)
+    b = simulate_random_features(lam, [10, 50], [20, 80], n_seeds=4, seed=7, seed_chunk=4)
+    np.testing.assert_allclose(a["loss"], b["loss"], rtol=1e-9)
+    np.testing.assert_allclose(a["loss_ker"], b["loss_ker"], rtol=1e-9)
+
+
+def test_exact_loss_against_monte_carlo_test_set():
+    # the closed-form population loss equals a large test-set estimate
+    import torch
+    from nsl.sims.random_features import seed_generators
+
+    lam = np.arange(1, 51.0) ** -1.5
+    r = simulate_random_features(lam, [30], [10], n_seeds=1, seed=5, limits=False)
+    # rebuild the same draw and evaluate on 200k test points
+    g = seed_generators(5, 1)[0]
+    S, dt = lam.size, torch.float64
+    sq = torch.as_tensor(lam).sqrt()
+    X = torch.randn(10, S, generator=g, dtype=dt) * sq
+    V = torch.randn(30, S, generator=g, dtype=dt) / np.sqrt(S)
+    w = torch.randn(S, generator=g, dtype=dt)
+    Z = X @ V.T
+    theta = Z.T @ torch.linalg.solve(Z @ Z.T, X @ w)
+    rng = np.random.default_rng(0)
+    Xt = torch.as_tensor(rng.standard_normal((200000, S))) * sq
+    mc = float(((Xt @ V.T @ theta - Xt @ w) ** 2).mean())
+    assert abs(mc / r["loss"][0, 0, 0] - 1) < 0.02
+
+
+def test_limits_bound_the_loss():
+    lam = np.arange(1, 401.0) ** -2
+    r = simulate_random_features(lam, [10, 40], [100, 200], n_seeds=3, seed=2)
+    # P < D: least squares cannot beat the best P-feature predictor, per seed
+    assert np.all(r["loss"] >= r["loss_proj"][:, :, None] * (1 - 1e-9))
+
+
+def test_resolution_limited_slopes_small():
+    # α_K = 1 resolution-limited slopes at small size (the suite runs the full check)
+    lam = np.arange(1, 1201.0) ** -2
+    D = np.array([8, 16, 32, 64])
+    r = simulate_random_features(lam, [1000], D, n_seeds=8, seed=1, limits=False)
+    fD = fit_power_law(D, r["loss"][:, 0, :], offset=False, n_boot=50, rng=0)
+    r = simulate_random_features(lam, D, [1000], n_seeds=8, seed=2, limits=False)
+    fP = fit_power_law(D, r["loss"][:, :, 0], offset=False, n_boot=50, rng=0)
+    for f in (fD, fP):
+        assert f.alpha_ci[0] - 0.15 <= 1.0 <= f.alpha_ci[1] + 0.15, f.to_dict()
+
+
+def test_bad_input():
+    lam = np.arange(1, 101.0) ** -2
+    with pytest.raises(ValueError, match="P_values must be <= S"):
+        simulate_random_features(lam, [200], [10], n_seeds=1, seed=0)
+    with pytest.raises(ValueError, match="ridge"):
+        simulate_random_features(lam, [20], [10], n_seeds=1, seed=0, ridge=-1)
+    with pytest.raises(ValueError, match="D_values must be <"):
+        simulate_krr(lam, lam, [100], n_seeds=1, seed=0)
+    with pytest.raises(ValueError, match="n_seeds"):
+        simulate_krr(lam, lam, [10], n_seeds=0, seed=0)
