@@ -1,0 +1,171 @@
+"""Deep teacher–student regression (Bahri et al. 2024, App. A.5) and empirical network kernels.
+
+Teacher: a random fully connected ReLU network (2 hidden layers, width ``teacher_width``, He-normal
+weights, zero biases) on inputs uniform on the hypercube [−1, 1]^d, output rescaled to unit
+variance.  Student: the same architecture at width ``width``, trained with Adam (peak learning
+rate 3e−3, cosine decay, batch 64) on MSE, with early stopping on a fixed test set; nested
+training sets (each seed draws max(D) points; size D uses the first D).  All (seed, D) students
+are trained at once as one batch of independent networks (batched matmuls; Adam is elementwise,
+so the students do not interact).  Prediction: L(D) ∝ D^−4/d (resolution-limited, §2.2).
+
+``empirical_kernels``: the finite-width NNGP and NTK of one network in the NTK parameterisation
+of :func:`nsl.theory.kernels.fc_kernels`, the NTK by autograd (Θ(x, x') = Σ_params ∂f(x)∂f(x')).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["train_teacher_student", "empirical_kernels"]
+
+
+def _mlp_init(M: int, dims: list[int], gen, dtype, device):
+    import torch
+
+    Ws, bs = [], []
+    for a, b in zip(dims[:-1], dims[1:]):
+        Ws.append((torch.randn(M, a, b, generator=gen, dtype=dtype, device=device) * math.sqrt(2.0 / a)))
+        bs.append(torch.zeros(M, 1, b, dtype=dtype, device=device))
+    return Ws, bs
+
+
+def _mlp_apply(Ws, bs, x):
+    import torch
+
+    h = x
+    for i, (W, b) in enumerate(zip(Ws, bs)):
+        h = torch.baddbmm(b, h, W)
+        if i < len(Ws) - 1:
+            h = torch.relu(h)
+    return h[..., 0]
+
+
+def train_teacher_student(*, d: int, D_values, n_seeds: int, seed: int, width: int = 192, teacher_width: int = 96,
+                          steps: int = 40000, batch: int = 64, lr: float = 3e-3, n_test: int = 4096,
+                          eval_every: int = 200, device: str = "cpu", threads: int | None = None) -> dict:
+    """Train students for every (seed, D) at once; return the early-stopped test MSE (n_seeds, nD).
+
+    Parameters
+    ----------
+    d : input dimension, integer >= 1.
+    D_values : training-set sizes (integers >= 1), nested within a seed.
+    n_seeds, seed : number of seeds (teacher, data and student init each) and the master seed.
+    width, teacher_width : hidden widths (>= 1); steps, batch, lr, n_test, eval_every : training settings.
+    Returns dict(test_loss=(n_seeds, nD) best test MSE, final_loss=(n_seeds, nD), D, d, steps).
+    """
+    import torch
+
+    for nm, v in (("d", d), ("n_seeds", n_seeds), ("width", width), ("teacher_width", teacher_width),
+                  ("steps", steps), ("batch", batch), ("n_test", n_test), ("eval_every", eval_every)):
+        if not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"{nm} must be an integer >= 1, got {v!r}")
+    Ds = np.atleast_1d(np.asarray(D_values))
+    if Ds.ndim != 1 or Ds.size == 0 or np.any(Ds != np.round(Ds)) or np.any(Ds < 1):
+        raise ValueError(f"D_values must be integers >= 1, got {D_values!r}")
+    Ds = Ds.astype(np.int64)
+    if not (np.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be > 0, got {lr!r}")
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
+    if threads is not None:
+        torch.set_num_threads(int(threads))
+    dt = torch.float32
+    gen = torch.Generator(device=device)
+    gen.manual_seed(int(seed))
+    nD, Dm = Ds.size, int(Ds.max())
+    # teachers and data, one per seed
+    tW, tb = _mlp_init(n_seeds, [d, teacher_width, teacher_width, 1], gen, dt, device)
+    Xtr = torch.rand(n_seeds, Dm, d, generator=gen, dtype=dt, device=device) * 2 - 1
+    Xte = torch.rand(n_seeds, n_test, d, generator=gen, dtype=dt, device=device) * 2 - 1
+    with torch.no_grad():
+        ytr = _mlp_apply(tW, tb, Xtr)
+        yte = _mlp_apply(tW, tb, Xte)
+        sc = yte.std(1, keepdim=True)
+        mu = yte.mean(1, keepdim=True)
+        ytr, yte = (ytr - mu) / sc, (yte - mu) / sc
+    M = n_seeds * nD
+    s_of = torch.arange(n_seeds, device=device).repeat_interleave(nD)
+    D_of = torch.as_tensor(np.tile(Ds, n_seeds), device=device)
+    Ws, bs = _mlp_init(M, [d, width, width, 1], gen, dt, device)
+    params = [p.requires_grad_() for p in Ws + bs]
+    opt = torch.optim.Adam(params, lr=lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda t: 0.5 * (1 + math.cos(math.pi * min(t, steps) / steps)))
+    Xte_m, yte_m = Xte[s_of], yte[s_of]
+    best = torch.full((M,), float("inf"), device=device)
+    eff_batch = torch.minimum(D_of, torch.as_tensor(batch, device=device))
+
+    def test_loss():
+        with torch.no_grad():
+            return ((_mlp_apply(Ws, bs, Xte_m) - yte_m) ** 2).mean(1)
+
+    for t in range(steps):
+        # each model draws its minibatch from its own first D_m points (with replacement)
+        idx = (torch.rand(M, batch, generator=gen, device=device) * D_of[:, None]).long()
+        xb = Xtr[s_of[:, None], idx]
+        yb = ytr[s_of[:, None], idx]
+        out = _mlp_apply(Ws, bs, xb)
+        loss = ((out - yb) ** 2).mean(1).sum()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        if (t + 1) % eval_every == 0 or t == steps - 1:
+            best = torch.minimum(best, test_loss())
+    final = test_loss()
+    del eff_batch
+    return {"test_loss": best.reshape(n_seeds, nD).cpu().numpy().astype(float),
+            "final_loss": final.reshape(n_seeds, nD).cpu().numpy().astype(float),
+            "D": Ds, "d": int(d), "steps": int(steps)}
+
+
+def empirical_kernels(X, *, depth: int, width: int, activation: str = "relu", sigma_w2: float = 2.0,
+                      sigma_b2: float = 0.0, seed: int = 0, device: str = "cpu") -> tuple[np.ndarray, np.ndarray]:
+    """Finite-width (NNGP, NTK) of one random network in the NTK parameterisation (float64).
+
+    NNGP: σ_w² φ(h^L)·φ(h^L)'/width + σ_b² from the last hidden layer of this network; NTK: the
+    Gram matrix of per-input parameter gradients of the scalar output (one backward pass per input).
+    Both converge to :func:`nsl.theory.kernels.fc_kernels` as width → ∞ (fluctuations O(width^−1/2)).
+    """
+    import torch
+
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or not np.all(np.isfinite(X)):
+        raise ValueError(f"X must be a finite 2-D array, got shape {X.shape}")
+    if not isinstance(depth, (int, np.integer)) or depth < 1:
+        raise ValueError(f"depth must be an integer >= 1, got {depth!r}")
+    if not isinstance(width, (int, np.integer)) or width < 1:
+        raise ValueError(f"width must be an integer >= 1, got {width!r}")
+    if activation not in ("relu", "erf"):
+        raise ValueError(f"activation must be 'relu' or 'erf', got {activation!r}")
+    phi = torch.relu if activation == "relu" else torch.erf
+    g = torch.Generator(device=device)
+    g.manual_seed(int(seed))
+    dt = torch.float64
+    n, d = X.shape
+    dims = [d] + [width] * depth + [1]
+    Ws = [torch.randn(a, b, generator=g, dtype=dt, device=device).requires_grad_() for a, b in zip(dims[:-1], dims[1:])]
+    bs = [torch.randn(b, generator=g, dtype=dt, device=device).requires_grad_() for b in dims[1:]]
+    sw, sb = math.sqrt(sigma_w2), math.sqrt(sigma_b2)
+    x = torch.as_tensor(X, dtype=dt, device=device)
+
+    def forward(x):
+        h = x
+        last = None
+        for i, (W, b) in enumerate(zip(Ws, bs)):
+            h = sw * h @ W / math.sqrt(W.shape[0]) + sb * b
+            if i < len(Ws) - 1:
+                h = phi(h)
+                last = h
+        return h[..., 0], last
+
+    out, last = forward(x)
+    nngp = (sigma_w2 * last @ last.T / width + sigma_b2).detach().cpu().numpy()
+    params = Ws + bs
+    grads = []
+    for i in range(n):
+        gi = torch.autograd.grad(out[i], params, retain_graph=True)
+        grads.append(torch.cat([q.reshape(-1) for q in gi]))
+    J = torch.stack(grads)
+    ntk = (J @ J.T).detach().cpu().numpy()
+    return nngp, ntk
