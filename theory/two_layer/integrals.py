@@ -1,0 +1,150 @@
+"""Gaussian integrals of the soft-committee ODEs for g(x) = erf(x/√2) and g(x) = x.
+
+All expectations are over zero-mean jointly Gaussian fields with the covariance entries
+given (``cab`` = Cov(u_a, u_b)); every function broadcasts over its arguments, so whole
+index combinations (i, k, n, m, l) are evaluated in one call without Python loops.
+
+The closed forms are those of Saad & Solla (1995, PRE 52, 4225) and Goldt et al. (2019,
+arXiv:1906.08632, App. A), for the activation g(x) = erf(x/√2), g'(x) = √(2/π) e^{−x²/2}:
+
+- I2(a, b)        = E[g(u_a) g(u_b)]             = (2/π) arcsin(C12 / √((1+C11)(1+C22)))
+- I3(a, b, c)     = E[g'(u_a) u_b g(u_c)]         (Stein: = C12·φ(a,c) + C23·ψ(a,c))
+- I4(a, b, c, d)  = E[g'(u_a) g'(u_b) g(u_c) g(u_d)]  (Saad & Solla's arcsin form)
+
+and the two two-field pieces from which I3 is assembled (a field entering linearly needs
+only its covariances, Stein's lemma):
+
+- ψ(a, c) = E[g'(u_a) g'(u_c)] = (2/π) / √((1+C_aa)(1+C_cc) − C_ac²)
+- φ(a, c) = E[g''(u_a) g(u_c)] = −(2/π) C_ac / ((1+C_aa) √((1+C_aa)(1+C_cc) − C_ac²))
+
+For the linear activation: I2 = C12, ψ = 1, φ = 0, I3 = C23, I4 = C34.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+__all__ = ["Activation", "ERF", "LINEAR", "ACTIVATIONS", "get_activation",
+           "i2_erf", "i3_erf", "i4_erf", "psi_erf", "phi_erf", "i2_linear", "i3_linear", "i4_linear"]
+
+_2PI = 2.0 / np.pi
+
+
+def i2_erf(c11, c12, c22):
+    """E[g(u1) g(u2)] for g = erf(·/√2) (Saad & Solla 1995, Eq. for I2)."""
+    c11, c12, c22 = np.asarray(c11, float), np.asarray(c12, float), np.asarray(c22, float)
+    return _2PI * np.arcsin(c12 / np.sqrt((1.0 + c11) * (1.0 + c22)))
+
+
+def psi_erf(caa, cac, ccc):
+    """E[g'(u_a) g'(u_c)] for g = erf(·/√2)."""
+    caa, cac, ccc = np.asarray(caa, float), np.asarray(cac, float), np.asarray(ccc, float)
+    return _2PI / np.sqrt((1.0 + caa) * (1.0 + ccc) - cac * cac)
+
+
+def phi_erf(caa, cac, ccc):
+    """E[g''(u_a) g(u_c)] for g = erf(·/√2)."""
+    caa, cac, ccc = np.asarray(caa, float), np.asarray(cac, float), np.asarray(ccc, float)
+    return -_2PI * cac / ((1.0 + caa) * np.sqrt((1.0 + caa) * (1.0 + ccc) - cac * cac))
+
+
+def i3_erf(c11, c12, c13, c23, c33):
+    """E[g'(u1) u2 g(u3)] for g = erf(·/√2) (Saad & Solla 1995, I3); C22 does not enter."""
+    c11, c12, c13, c23, c33 = (np.asarray(c, float) for c in (c11, c12, c13, c23, c33))
+    lam3 = (1.0 + c11) * (1.0 + c33) - c13 * c13
+    return _2PI * (c23 * (1.0 + c11) - c12 * c13) / ((1.0 + c11) * np.sqrt(lam3))
+
+
+def i4_erf(c11, c12, c13, c14, c22, c23, c24, c33, c34, c44):
+    """E[g'(u1) g'(u2) g(u3) g(u4)] for g = erf(·/√2) (Saad & Solla 1995, I4)."""
+    c11, c12, c13, c14, c22, c23, c24, c33, c34, c44 = (
+        np.asarray(c, float) for c in (c11, c12, c13, c14, c22, c23, c24, c33, c34, c44))
+    a1, a2 = 1.0 + c11, 1.0 + c22
+    lam4 = a1 * a2 - c12 * c12
+    lam0 = lam4 * c34 - c23 * c24 * a1 - c13 * c14 * a2 + c12 * c13 * c24 + c12 * c14 * c23
+    lam1 = lam4 * (1.0 + c33) - c23 * c23 * a1 - c13 * c13 * a2 + 2.0 * c12 * c13 * c23
+    lam2 = lam4 * (1.0 + c44) - c24 * c24 * a1 - c14 * c14 * a2 + 2.0 * c12 * c14 * c24
+    return (4.0 / np.pi ** 2) * np.arcsin(lam0 / np.sqrt(lam1 * lam2)) / np.sqrt(lam4)
+
+
+def i2_linear(c11, c12, c22):
+    """E[u1 u2] = C12 (linear activation)."""
+    return np.broadcast_arrays(np.asarray(c12, float), np.asarray(c11, float), np.asarray(c22, float))[0].copy()
+
+
+def _ones(*args):
+    return np.ones(np.broadcast(*(np.asarray(a) for a in args)).shape)
+
+
+def psi_linear(caa, cac, ccc):
+    """E[g'g'] = 1 for g(x) = x."""
+    return _ones(caa, cac, ccc)
+
+
+def phi_linear(caa, cac, ccc):
+    """E[g'' g] = 0 for g(x) = x."""
+    return 0.0 * _ones(caa, cac, ccc)
+
+
+def i3_linear(c11, c12, c13, c23, c33):
+    """E[1 · u2 · u3] = C23 (linear activation)."""
+    return np.broadcast_arrays(np.asarray(c23, float), *(np.asarray(c, float) for c in (c11, c12, c13, c33)))[0].copy()
+
+
+def i4_linear(c11, c12, c13, c14, c22, c23, c24, c33, c34, c44):
+    """E[1 · 1 · u3 u4] = C34 (linear activation)."""
+    others = (c11, c12, c13, c14, c22, c23, c24, c33, c44)
+    return np.broadcast_arrays(np.asarray(c34, float), *(np.asarray(c, float) for c in others))[0].copy()
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation with its Gaussian integrals (all broadcasting over covariance entries)."""
+
+    name: str
+    g: Callable[[np.ndarray], np.ndarray]
+    gprime: Callable[[np.ndarray], np.ndarray]
+    i2: Callable
+    i3: Callable
+    i4: Callable
+    psi: Callable
+    phi: Callable
+
+    def i4_from_cov(self, C: np.ndarray) -> np.ndarray:
+        """I4 from a (..., 4, 4) covariance array."""
+        C = np.asarray(C, float)
+        return self.i4(C[..., 0, 0], C[..., 0, 1], C[..., 0, 2], C[..., 0, 3], C[..., 1, 1], C[..., 1, 2],
+                       C[..., 1, 3], C[..., 2, 2], C[..., 2, 3], C[..., 3, 3])
+
+    def i3_from_cov(self, C: np.ndarray) -> np.ndarray:
+        """I3 from a (..., 3, 3) covariance array."""
+        C = np.asarray(C, float)
+        return self.i3(C[..., 0, 0], C[..., 0, 1], C[..., 0, 2], C[..., 1, 2], C[..., 2, 2])
+
+    def i2_from_cov(self, C: np.ndarray) -> np.ndarray:
+        """I2 from a (..., 2, 2) covariance array."""
+        C = np.asarray(C, float)
+        return self.i2(C[..., 0, 0], C[..., 0, 1], C[..., 1, 1])
+
+
+def _erf_g(x):
+    from scipy.special import erf
+    return erf(np.asarray(x, float) / np.sqrt(2.0))
+
+
+ERF = Activation("erf", _erf_g, lambda x: np.sqrt(_2PI) * np.exp(-0.5 * np.asarray(x, float) ** 2),
+                 i2_erf, i3_erf, i4_erf, psi_erf, phi_erf)
+LINEAR = Activation("linear", lambda x: np.asarray(x, float), lambda x: np.ones_like(np.asarray(x, float)),
+                    i2_linear, i3_linear, i4_linear, psi_linear, phi_linear)
+ACTIVATIONS = {"erf": ERF, "linear": LINEAR}
+
+
+def get_activation(activation: "str | Activation") -> Activation:
+    """The :class:`Activation` named ``activation`` ('erf' or 'linear')."""
+    if isinstance(activation, Activation):
+        return activation
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
+    return ACTIVATIONS[activation]

@@ -1,0 +1,153 @@
+"""Per-eigenspace order parameters of the two-layer student–teacher model.
+
+Conventions (nsl, following Saad & Solla 1995 / Goldt et al. 2019, extended to a covariance
+Σ = Σ_l λ_l P_l with L distinct eigenvalues, Worschech & Rosenow 2024, Sec. 2-3):
+
+- the input is written in Σ's eigenbasis, coordinates ordered as ``spectrum.full()``
+  (descending eigenvalues, eigenspace l occupying m_l consecutive coordinates);
+- q^l_ik = J_i P_l J_k / N, r^l_in = J_i P_l B_n / N, t^l_nm = B_n P_l B_m / N;
+- the pre-activation covariances are Q = Σ_l λ_l q^l, R = Σ_l λ_l r^l, T = Σ_l λ_l t^l.
+
+The eigenspace form is used instead of the paper's Σ^k hierarchy (J Σ^k B / N): the two are
+linked by a Vandermonde matrix, which is catastrophically ill-conditioned for power-law λ.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nsl.theory.spectra import Spectrum
+
+__all__ = ["OrderParameters", "order_parameters_from_weights", "sample_weights", "random_initial_conditions"]
+
+
+def _psd_ok(mats: np.ndarray, tol: float = 1e-9) -> bool:
+    sym = 0.5 * (mats + np.swapaxes(mats, -1, -2))
+    if not np.allclose(mats, sym, atol=tol, rtol=1e-9):
+        return False
+    ev = np.linalg.eigvalsh(sym)
+    scale = np.maximum(np.abs(ev).max(axis=-1, keepdims=True), 1e-300)
+    return bool(np.all(ev >= -tol * np.maximum(scale, 1.0)))
+
+
+@dataclass(frozen=True)
+class OrderParameters:
+    """q (L, K, K), r (L, K, M), t (L, M, M): the per-eigenspace overlaps (see module docstring).
+
+    Construction checks that the shapes agree and that, per eigenspace, the block matrix
+    [[q^l, r^l], [r^lᵀ, t^l]] is a valid covariance (symmetric, positive semi-definite),
+    as every Gram matrix of projected weight vectors is.
+    """
+
+    q: np.ndarray
+    r: np.ndarray
+    t: np.ndarray
+
+    def __post_init__(self) -> None:
+        q, r, t = (np.array(a, dtype=float) for a in (self.q, self.r, self.t))
+        if q.ndim != 3 or q.shape[1] != q.shape[2] or q.shape[1] < 1:
+            raise ValueError(f"q must have shape (L, K, K) with K >= 1, got {q.shape}")
+        L, K = q.shape[0], q.shape[1]
+        if t.ndim != 3 or t.shape[0] != L or t.shape[1] != t.shape[2] or t.shape[1] < 1:
+            raise ValueError(f"t must have shape (L={L}, M, M) with M >= 1, got {t.shape}")
+        M = t.shape[1]
+        if r.shape != (L, K, M):
+            raise ValueError(f"r must have shape (L, K, M) = {(L, K, M)}, got {r.shape}")
+        if not (np.all(np.isfinite(q)) and np.all(np.isfinite(r)) and np.all(np.isfinite(t))):
+            raise ValueError("order parameters must be finite")
+        full = np.concatenate([np.concatenate([q, r], axis=2), np.concatenate([np.swapaxes(r, 1, 2), t], axis=2)], axis=1)
+        if not _psd_ok(full):
+            raise ValueError("order parameters are not a valid covariance: each [[q^l, r^l], [r^l.T, t^l]] "
+                             "must be symmetric positive semi-definite")
+        for name, a in (("q", q), ("r", r), ("t", t)):
+            a.setflags(write=False)
+            object.__setattr__(self, name, a)
+
+    @property
+    def L(self) -> int:
+        return int(self.q.shape[0])
+
+    @property
+    def K(self) -> int:
+        return int(self.q.shape[1])
+
+    @property
+    def M(self) -> int:
+        return int(self.t.shape[1])
+
+    def covariances(self, eigenvalues: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(Q, R, T) = Σ_l λ_l (q^l, r^l, t^l), the pre-activation covariances."""
+        lam = np.asarray(eigenvalues, float)
+        if lam.shape != (self.L,):
+            raise ValueError(f"eigenvalues must have shape (L={self.L},), got {lam.shape}")
+        return (np.einsum("l,lik->ik", lam, self.q), np.einsum("l,lin->in", lam, self.r),
+                np.einsum("l,lnm->nm", lam, self.t))
+
+
+def _blocks(spectrum: Spectrum) -> np.ndarray:
+    """Eigenspace index (0..L-1) of each of the N coordinates."""
+    return np.repeat(np.arange(spectrum.L), spectrum.multiplicities)
+
+
+def order_parameters_from_weights(J: np.ndarray, B: np.ndarray, spectrum: Spectrum) -> OrderParameters:
+    """q^l, r^l, t^l from student weights J (K, N) and teacher weights B (M, N) in Σ's eigenbasis.
+
+    Coordinates are ordered as ``spectrum.full()``.  Also accepts stacked weights
+    J (S, K, N), B (S, M, N) and then returns arrays with a leading S axis (not validated),
+    used by the simulation.
+    """
+    J = np.asarray(J, float)
+    B = np.asarray(B, float)
+    N = spectrum.N
+    if J.shape[-1] != N or B.shape[-1] != N:
+        raise ValueError(f"J and B must have last dimension N={N}, got {J.shape} and {B.shape}")
+    if J.ndim not in (2, 3) or B.ndim != J.ndim:
+        raise ValueError(f"J and B must both be (K, N)/(M, N) or stacked (S, K, N)/(S, M, N), got {J.shape}, {B.shape}")
+    idx = np.concatenate([[0], np.cumsum(spectrum.multiplicities)])
+    # segment sums over eigenspaces via reduceat on products (vectorised over l)
+    q = np.add.reduceat(J[..., :, None, :] * J[..., None, :, :], idx[:-1], axis=-1) / N
+    r = np.add.reduceat(J[..., :, None, :] * B[..., None, :, :], idx[:-1], axis=-1) / N
+    t = np.add.reduceat(B[..., :, None, :] * B[..., None, :, :], idx[:-1], axis=-1) / N
+    q, r, t = (np.moveaxis(a, -1, -3) for a in (q, r, t))
+    if J.ndim == 2:
+        return OrderParameters(q, r, t)
+    return q, r, t  # type: ignore[return-value]
+
+
+def sample_weights(spectrum: Spectrum, K: int, M: int, *, sigma_J: float = 0.01, sigma_B: float = 1.0,
+                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Student J ~ N(0, σ_J² I), teacher B ~ N(0, σ_B² I), shapes (K, N), (M, N).
+
+    σ_J = 0.01 is the paper's Figs. 1-3 value; σ_B = 1 (unit teacher weights) is the standard
+    choice, not verified from the paper's text [unknown; a parameter].
+    """
+    _check_km(K, M)
+    if not (np.isfinite(sigma_J) and sigma_J >= 0):
+        raise ValueError(f"sigma_J must be finite and >= 0, got {sigma_J!r}")
+    if not (np.isfinite(sigma_B) and sigma_B > 0):
+        raise ValueError(f"sigma_B must be finite and > 0, got {sigma_B!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError("rng must be a numpy Generator (np.random.default_rng(seed))")
+    N = spectrum.N
+    B = sigma_B * rng.standard_normal((M, N))
+    J = sigma_J * rng.standard_normal((K, N))
+    return J, B
+
+
+def random_initial_conditions(spectrum: Spectrum, K: int, M: int, *, sigma_J: float = 0.01, sigma_B: float = 1.0,
+                              rng: np.random.Generator) -> OrderParameters:
+    """Initial overlaps from weights actually sampled at the spectrum's N (Sec. 3 of the paper).
+
+    The O(σ_J/√N) random part of r^l is what breaks the student's permutation symmetry;
+    it is kept as sampled, never set to zero.
+    """
+    J, B = sample_weights(spectrum, K, M, sigma_J=sigma_J, sigma_B=sigma_B, rng=rng)
+    return order_parameters_from_weights(J, B, spectrum)
+
+
+def _check_km(K: int, M: int) -> None:
+    if not isinstance(K, (int, np.integer)) or K < 1:
+        raise ValueError(f"K must be an integer >= 1, got {K!r}")
+    if not isinstance(M, (int, np.integer)) or M < 1:
+        raise ValueError(f"M must be an integer >= 1, got {M!r}")
