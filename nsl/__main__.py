@@ -1,0 +1,5 @@
+import sys
+
+from nsl.cli import main
+
+sys.exit(main())

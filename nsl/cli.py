@@ -1,0 +1,236 @@
+"""The ``nsl`` command line.
+
+    nsl [--device cpu|cuda] [--store DIR] [--quiet] COMMAND ...
+    nsl validate [SUITE...] [--preset quick|full] [--json] [--out DIR] [--executor process|thread|serial|dask]
+                 [--scheduler ADDRESS] [--workers N] [--force]
+    nsl figures [NAME...] [--preset quick|full] [--out DIR]
+    nsl report [--preset quick|full] [--out DIR] [--suites S ...]
+    nsl predict NAME [options] [--json]
+    nsl list
+    nsl --version
+
+Exit codes: 0 every row passed, 1 some row failed, 2 bad usage (unknown suite, preset,
+executor, or a bad argument value).  The global options may stand before or after the command.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from nsl import __version__
+
+__all__ = ["main", "build_parser"]
+
+DEFAULT_STORE = os.environ.get("NSL_STORE", ".nsl-store")
+
+
+def _globals(default: bool) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    s = (lambda v: v) if default else (lambda v: argparse.SUPPRESS)
+    p.add_argument("--device", choices=["cpu", "cuda"], default=s("cpu"), help="torch device for the suites (default cpu)")
+    p.add_argument("--store", default=s(DEFAULT_STORE), help="run store folder (default $NSL_STORE or .nsl-store)")
+    p.add_argument("--quiet", action="store_true", default=s(False), help="no progress bars")
+    return p
+
+
+def _exec_opts(p: argparse.ArgumentParser) -> None:
+    from nsl.sweep import EXECUTORS
+
+    p.add_argument("--preset", default="quick", help="quick (minutes on a laptop) or full")
+    p.add_argument("--executor", default="process", help=f"one of {', '.join(EXECUTORS)} (default process)")
+    p.add_argument("--scheduler", default=None, help="dask scheduler address, e.g. tcp://host:8786 (with --executor dask)")
+    p.add_argument("--workers", type=int, default=None, help="local workers (default: number of CPUs)")
+    p.add_argument("--force", action="store_true", help="recompute runs already in the store")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    g = _globals(False)
+    ap = argparse.ArgumentParser(prog="nsl", description="Neural scaling laws: predicted exponents, matching "
+                                 "simulations, theory beside experiment.", parents=[_globals(True)])
+    ap.add_argument("--version", action="version", version=f"nsl {__version__}")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+
+    v = sub.add_parser("validate", parents=[g], help="run theory-vs-experiment suites")
+    v.add_argument("suites", nargs="*", metavar="SUITE", help="suites to run (default: all)")
+    _exec_opts(v)
+    v.add_argument("--json", action="store_true", help="print the rows as JSON")
+    v.add_argument("--out", default=None, help="also write rows.json there")
+
+    f = sub.add_parser("figures", parents=[g], help="make figures (running their suites if needed)")
+    f.add_argument("names", nargs="*", metavar="NAME", help="figures to make (default: all)")
+    _exec_opts(f)
+    f.add_argument("--out", default="nsl-figures", help="output folder (default nsl-figures)")
+
+    r = sub.add_parser("report", parents=[g], help="run every suite and write report.md / report.html")
+    _exec_opts(r)
+    r.add_argument("--out", default="nsl-report", help="output folder (default nsl-report)")
+    r.add_argument("--suites", nargs="*", default=None, help="only these suites")
+
+    pr = sub.add_parser("predict", parents=[g], help="predicted exponents and regimes (no simulation)")
+    psub = pr.add_subparsers(dest="prediction", metavar="NAME")
+    from nsl import registry
+
+    for name, e in registry.predictions().items():
+        pp = psub.add_parser(name, help=e.description, parents=[g])
+        e.configure(pp)
+        pp.add_argument("--json", action="store_true", help="print JSON")
+
+    sub.add_parser("list", parents=[g], help="list suites, figures, predictions and benchmarks")
+    return ap
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _executor_args(args) -> dict:
+    from nsl.context import check_preset
+    from nsl.sweep import EXECUTORS
+
+    try:
+        check_preset(args.preset)
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+    if args.executor not in EXECUTORS:
+        raise _UsageError(f"--executor must be one of {', '.join(EXECUTORS)}, got {args.executor!r}")
+    if args.scheduler and args.executor != "dask":
+        raise _UsageError("--scheduler needs --executor dask")
+    if args.workers is not None and args.workers < 1:
+        raise _UsageError(f"--workers must be >= 1, got {args.workers}")
+    return {"executor": args.executor, "workers": args.workers}
+
+
+def _check_names(kind: str, names: list[str]) -> None:
+    from nsl import registry
+
+    table = {"suite": registry.suites, "figure": registry.figures}[kind]()
+    bad = [n for n in names if n not in table]
+    if bad:
+        raise _UsageError(f"unknown {kind} {', '.join(bad)}; allowed: {', '.join(table) or '(none)'}")
+
+
+def _print_rows(outcomes, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([r.to_dict() for o in outcomes for r in o.rows], indent=1))
+        return
+    for o in outcomes:
+        print(f"== {o.name}: {sum(r.passed for r in o.rows)}/{len(o.rows)} passed ({o.wall_s:.1f} s)")
+        for r in o.rows:
+            ci = "" if r.ci_low is None else f" [{r.ci_low:.4g}, {r.ci_high:.4g}]"
+            pred = "–" if r.predicted is None else f"{r.predicted:.4g}"
+            obs = "–" if r.observed is None else f"{r.observed:.4g}"
+            print(f"  {'PASS' if r.passed else 'FAIL'}  {r.quantity}: observed {obs}{ci} vs {pred} ({r.criterion}"
+                  f"{'' if r.tolerance is None else f', tol {r.tolerance:.3g}'}){'  # ' + r.note if r.note else ''}")
+        for n in o.notes:
+            print(f"  note: {n}")
+
+
+def _executor_for(ex: dict, args):
+    """A string kind for local executors; a live dask executor (context manager) otherwise."""
+    from contextlib import nullcontext
+
+    if ex["executor"] == "dask":
+        from nsl.sweep import make_executor
+
+        return make_executor("dask", workers=ex["workers"], scheduler=args.scheduler)
+    return nullcontext(ex["executor"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        build_parser().print_help()
+        return 2
+    try:
+        return _dispatch(args)
+    except _UsageError as exc:
+        print(f"nsl: error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"nsl: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("nsl: interrupted; finished runs are in the store, a rerun resumes", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args) -> int:
+    from nsl import registry
+    from nsl.store import RunStore
+
+    progress = not args.quiet
+    if args.command == "list":
+        for kind, table in (("suites", registry.suites()), ("figures", registry.figures()),
+                            ("predictions", registry.predictions()), ("benchmarks", registry.benchmarks())):
+            print(f"{kind}:")
+            for n, e in table.items():
+                print(f"  {n:28s} {e.description}")
+        return 0
+    if args.command == "predict":
+        if not args.prediction:
+            raise _UsageError(f"predict needs a NAME; allowed: {', '.join(registry.predictions())}")
+        e = registry.get("prediction", args.prediction)
+        res = e.compute(args)
+        if args.json:
+            from nsl.jsonio import dumps
+
+            print(dumps(res, indent=1))
+        else:
+            for k, v in res.items():
+                print(f"{k:32s} {v}")
+        return 0
+    ex = _executor_args(args)
+    store = RunStore(args.store)
+    if args.command == "validate":
+        from nsl.runner import run_suite
+
+        names = args.suites or list(registry.suites())
+        _check_names("suite", names)
+        outcomes = []
+        with _executor_for(ex, args) as executor:
+            for n in names:
+                outcomes.append(run_suite(n, store=store, preset=args.preset, device=args.device, executor=executor,
+                                          workers=ex["workers"], progress=progress and not args.json, force=args.force))
+        _print_rows(outcomes, args.json)
+        if args.out:
+            from nsl.jsonio import atomic_write_text, dumps
+
+            atomic_write_text(Path(args.out) / "rows.json", dumps([r.to_dict() for o in outcomes for r in o.rows], indent=1))
+        return 0 if all(o.passed for o in outcomes) else 1
+    if args.command == "figures":
+        from nsl.runner import make_figure
+
+        names = args.names or list(registry.figures())
+        _check_names("figure", names)
+        bad = 0
+        with _executor_for(ex, args) as executor:
+            for n in names:
+                f = make_figure(n, store=store, out=Path(args.out), preset=args.preset, device=args.device,
+                                executor=executor, workers=ex["workers"], progress=progress, force=args.force)
+                if f.error:
+                    bad += 1
+                    print(f"{n}: FAILED: {f.error}", file=sys.stderr)
+                else:
+                    print(f"{n}: {f.png} {f.csv}")
+        return 1 if bad else 0
+    if args.command == "report":
+        from nsl.report import build_report
+
+        if args.suites:
+            _check_names("suite", args.suites)
+        out = Path(args.out)
+        with _executor_for(ex, args) as executor:
+            outcomes, figs = build_report(out=out, store=store, preset=args.preset, device=args.device, suites=args.suites,
+                                          executor=executor, workers=ex["workers"], progress=progress, force=args.force)
+        n = sum(len(o.rows) for o in outcomes)
+        k = sum(r.passed for o in outcomes for r in o.rows)
+        print(f"nsl report: {k}/{n} checks passed; wrote {out / 'report.md'}, {out / 'report.html'}")
+        return 0 if all(o.passed for o in outcomes) and not any(f.error for f in figs) else 1
+    raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Run suites and make figures by name: the one path shared by ``nsl validate``, ``nsl figures``
+and ``nsl report`` (registry → context → suite/figure → rows, PNG and CSV)."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nsl import registry
+from nsl.context import ArtifactMissing, FigureContext, FigureOutput, SuiteContext, check_preset
+from nsl.rows import Row
+from nsl.store import RunStore
+from nsl.jsonio import atomic_write_bytes, atomic_write_text
+
+__all__ = ["SuiteOutcome", "FigureFile", "run_suite", "make_figure", "write_csv"]
+
+
+@dataclass
+class SuiteOutcome:
+    name: str
+    rows: list[Row]
+    wall_s: float
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and all(r.passed for r in self.rows)
+
+
+@dataclass
+class FigureFile:
+    name: str
+    suite: str
+    png: Path | None
+    csv: Path | None
+    caption: str = ""
+    error: str | None = None
+
+
+def run_suite(name: str, *, store: RunStore, preset: str = "quick", device: str = "cpu", executor: Any = None,
+              workers: int | None = None, progress: bool = True, force: bool = False, out: Path | None = None) -> SuiteOutcome:
+    """Run one registered suite; an exception inside it becomes a failed row, not a crash."""
+    entry = registry.get("suite", name)
+    check_preset(preset)
+    ctx = SuiteContext(name, store, preset=preset, device=device, executor=executor, workers=workers,
+                       progress=progress, force=force, out=out)
+    t0 = time.perf_counter()
+    try:
+        rows = list(entry.fn(ctx))
+        err = None
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # noqa: BLE001 - reported as a failed row with its traceback
+        err = f"{type(exc).__name__}: {exc}"
+        rows = [Row(name, "suite completed", None, None, None, None, None, False, "raised",
+                    err + " | " + traceback.format_exc(limit=3).strip().splitlines()[-1])]
+    for r in rows:
+        if not isinstance(r, Row):
+            raise TypeError(f"suite {name!r} returned a {type(r).__name__}, expected nsl.rows.Row")
+    return SuiteOutcome(name, rows, time.perf_counter() - t0, ctx.notes, err)
+
+
+def write_csv(path: Path, table: dict[str, Any]) -> None:
+    """Write equal-length columns as CSV (atomic)."""
+    import numpy as np
+
+    cols = list(table)
+    data = [np.asarray(table[c]).ravel().tolist() for c in cols]
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(cols)
+    for row in zip(*data):
+        w.writerow(["" if (isinstance(v, float) and v != v) else (repr(v) if isinstance(v, float) else v) for v in row])
+    atomic_write_text(path, buf.getvalue())
+
+
+def make_figure(name: str, *, store: RunStore, out: Path, preset: str = "quick", run_missing: bool = True,
+                **suite_kwargs: Any) -> FigureFile:
+    """Make figure ``name`` from stored artifacts (running its suite first if they are missing)
+    and write ``out/NAME.png`` and ``out/NAME.csv``."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    entry = registry.get("figure", name)
+    ctx = FigureContext(entry.suite, store, preset)
+    try:
+        try:
+            res = entry.fn(ctx)
+        except ArtifactMissing:
+            if not run_missing:
+                raise
+            run_suite(entry.suite, store=store, preset=preset, **suite_kwargs)
+            res = entry.fn(ctx)
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a broken figure is reported, the report goes on
+        return FigureFile(name, entry.suite, None, None, error=f"{type(exc).__name__}: {exc}")
+    if not isinstance(res, FigureOutput):
+        raise TypeError(f"figure {name!r} returned {type(res).__name__}, expected nsl.context.FigureOutput")
+    out.mkdir(parents=True, exist_ok=True)
+    png, csv_path = out / f"{name}.png", out / f"{name}.csv"
+    buf = io.BytesIO()
+    res.figure.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    plt.close(res.figure)
+    atomic_write_bytes(png, buf.getvalue())
+    write_csv(csv_path, res.table)
+    return FigureFile(name, entry.suite, png, csv_path, res.caption)
