@@ -35,7 +35,7 @@ from nsl.theory.spectra import Spectrum
 from nsl.theory.two_layer.integrals import Activation, get_activation
 from nsl.theory.two_layer.order_params import OrderParameters
 
-__all__ = ["TwoLayerCurve", "TwoLayerODE", "generalization_error", "solve_ode", "linear_stability_bound",
+__all__ = ["TwoLayerCurve", "TwoLayerODE", "generalization_error", "eg_from_covariances", "solve_ode", "linear_stability_bound",
            "check_eta", "log_alpha_grid"]
 
 
@@ -225,13 +225,7 @@ class TwoLayerODE:
 
     def eg_from(self, Q: np.ndarray, R: np.ndarray) -> np.ndarray:
         """ε_g = ½ E[(σ − ζ)²] from (Q, R) and the fixed T (batched over leading axes)."""
-        act, v, w, T = self.act, self.v, self.w, self.T
-        Qd = np.diagonal(Q, axis1=-2, axis2=-1)
-        Td = np.diag(T)
-        ss = act.i2(Qd[..., :, None], Q, Qd[..., None, :])
-        st = act.i2(Qd[..., :, None], R, Td)
-        tt = act.i2(Td[:, None], T, Td[None, :])
-        return 0.5 * (np.einsum("...ik,i,k->...", ss, v, v) + float(w @ tt @ w) - 2 * np.einsum("...in,i,n->...", st, v, w))
+        return eg_from_covariances(Q, R, self.T, activation=self.act, v_student=self.v, v_teacher=self.w)
 
     def derivatives(self, q: np.ndarray, r: np.ndarray, Q: np.ndarray | None = None,
                     R: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -308,6 +302,22 @@ class TwoLayerODE:
         cols = np.concatenate([cols_b, cols_g, cols_r])
         vals = np.concatenate([blocks.ravel(), colG.ravel(), lamb.ravel()])
         return sparse.csc_matrix((vals, (rows, cols)), shape=(self.n, self.n))
+
+
+def eg_from_covariances(Q: np.ndarray, R: np.ndarray, T: np.ndarray, *, activation: "str | Activation" = "erf",
+                        v_student: Any = 1.0, v_teacher: Any = 1.0) -> np.ndarray:
+    """ε_g = ½[Σ v_i v_k I2(Q) + Σ w_n w_m I2(T) − 2 Σ v_i w_n I2(R)] batched over leading axes of Q, R, T."""
+    act = get_activation(activation)
+    Q, R, T = (np.asarray(a, float) for a in (Q, R, T))
+    v = _second_layer(v_student, Q.shape[-1], "v_student")
+    w = _second_layer(v_teacher, T.shape[-1], "v_teacher")
+    Qd = np.diagonal(Q, axis1=-2, axis2=-1)
+    Td = np.diagonal(T, axis1=-2, axis2=-1)
+    ss = act.i2(Qd[..., :, None], Q, Qd[..., None, :])
+    st = act.i2(Qd[..., :, None], R, Td[..., None, :])
+    tt = act.i2(Td[..., :, None], T, Td[..., None, :])
+    return 0.5 * (np.einsum("...ik,i,k->...", ss, v, v) + np.einsum("...nm,n,m->...", tt, w, w)
+                  - 2 * np.einsum("...in,i,n->...", st, v, w))
 
 
 def generalization_error(op: OrderParameters, spectrum: Spectrum, *, activation: "str | Activation" = "erf",

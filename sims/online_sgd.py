@@ -1,0 +1,223 @@
+"""Online (one-pass) SGD of a two-layer student learning a two-layer teacher, in torch.
+
+The same model and conventions as :mod:`nsl.theory.two_layer.ode` (Worschech & Rosenow 2024,
+arXiv:2410.09005; Saad & Solla 1995): inputs x ~ N(0, Σ) drawn in Σ's eigenbasis
+(x = √λ ⊙ z), pre-activations J·x/√N, outputs Σ v_i g(λ_i) and Σ w_n g(ν_n), one fresh sample
+per step, J_i ← J_i + (η/√N) v_i g'(λ_i)(ζ − σ) x, time α = steps/N.
+
+Runs are batched in one tensor: every seed (its own teacher and student, sampled with numpy
+exactly as :func:`nsl.theory.two_layer.order_params.random_initial_conditions` samples them,
+so the ODE can start from the same overlaps) times every learning rate.  ε_g is computed
+exactly (no test set) from the weights' order parameters at log-spaced α, and the result is
+the ODE's :class:`~nsl.theory.two_layer.ode.TwoLayerCurve` with a leading run axis.
+"""
+from __future__ import annotations
+
+import math
+import time
+from typing import Any, Sequence
+
+import numpy as np
+import torch
+
+from nsl.theory.spectra import Spectrum
+from nsl.theory.two_layer.integrals import get_activation
+from nsl.theory.two_layer.ode import (TwoLayerCurve, _second_layer, _trainable_mask, check_eta, eg_from_covariances,
+                                      linear_stability_bound, log_alpha_grid)
+from nsl.theory.two_layer.order_params import sample_weights
+
+__all__ = ["DivergenceError", "simulate_online_sgd", "order_parameters_torch"]
+
+
+class DivergenceError(FloatingPointError):
+    """An SGD run blew up (non-finite or exploding weights)."""
+
+
+def order_parameters_torch(J: torch.Tensor, B: torch.Tensor, onehot: torch.Tensor, N: int):
+    """q (S, L, K, K), r (S, L, K, M), t (S, L, M, M) from weights (S, K, N), (S, M, N) and the (N, L) eigenspace map."""
+    Jl = J.unsqueeze(-2) * onehot.T  # (S, K, L, N)
+    q = torch.einsum("sila,skla->slik", Jl, J.unsqueeze(-2).expand_as(Jl)) / N
+    r = torch.einsum("sila,sna->slin", Jl, B) / N
+    Bl = B.unsqueeze(-2) * onehot.T
+    t = torch.einsum("snla,sma->slnm", Bl, B) / N
+    return q, r, t
+
+
+def _torch_g(name: str):
+    if name == "erf":
+        c = 1.0 / math.sqrt(2.0)
+        k = math.sqrt(2.0 / math.pi)
+        return (lambda x: torch.erf(x * c)), (lambda x: k * torch.exp(-0.5 * x * x))
+    return (lambda x: x), (lambda x: torch.ones_like(x))
+
+
+def simulate_online_sgd(spectrum: Spectrum, *, K: int, M: int, eta: "float | Sequence[float]", alpha_max: float,
+                        seeds: "int | Sequence[int]" = 1, activation: str = "erf", n_alpha: int = 100,
+                        alpha_min: float | None = None, sigma_J: float = 0.01, sigma_B: float = 1.0,
+                        v_student: Any = 1.0, v_teacher: Any = 1.0, trainable: Any = None, device: str = "cpu",
+                        dtype: torch.dtype = torch.float64, chunk: int = 256, allow_unstable: bool = False,
+                        blowup: float = 1e6, threads: int | None = 1) -> TwoLayerCurve:
+    """Train the student by online SGD for every (seed, η) pair at once and record ε_g(α).
+
+    Parameters
+    ----------
+    spectrum : input covariance (``power_law_spectrum``), N = spectrum.N.
+    K, M : student and teacher hidden units (>= 1).
+    eta : one learning rate or a sequence (batched).
+    alpha_max, n_alpha, alpha_min : the log-spaced recording grid (α = steps/N, rounded to steps).
+    seeds : an int n (seeds 0..n-1) or explicit seeds; seed s samples the weights with
+        ``np.random.default_rng(s)`` as the ODE's ``random_initial_conditions`` does.
+    trainable : None, an int (top eigenspaces trained) or a boolean mask over the L eigenspaces.
+    device : 'cpu' or 'cuda'.
+    allow_unstable : a linear run with η above the stability bound is refused unless True.
+    threads : torch intra-op threads on CPU during the run (restored afterwards); the per-step
+        tensors are small, so 1 thread is fastest unless R·N is large; None leaves torch's setting.
+    blowup : a run whose ε_g exceeds ``blowup`` × its initial ε_g (or turns non-finite) raises
+        :class:`DivergenceError` naming η and the linear stability bound.
+
+    Returns a :class:`TwoLayerCurve` with eg (R, A), q (R, A, L, K, K), r (R, A, L, K, M),
+    t (R, L, M, M), R = len(seeds)·len(eta) runs (seed-major); ``meta['run_seed']`` and
+    ``meta['run_eta']`` name each run.
+    """
+    if not isinstance(spectrum, Spectrum):
+        raise ValueError("spectrum must be a nsl.theory.spectra.Spectrum")
+    act = get_activation(activation)
+    if not isinstance(K, (int, np.integer)) or K < 1:
+        raise ValueError(f"K must be an integer >= 1, got {K!r}")
+    if not isinstance(M, (int, np.integer)) or M < 1:
+        raise ValueError(f"M must be an integer >= 1, got {M!r}")
+    etas = np.atleast_1d(np.asarray(eta, float))
+    if etas.ndim != 1 or etas.size == 0:
+        raise ValueError("eta must be a positive number or a 1-D sequence of them")
+    for e in etas:
+        check_eta(e)
+    seed_list = list(range(int(seeds))) if np.isscalar(seeds) else [int(s) for s in seeds]
+    if len(seed_list) == 0 or (np.isscalar(seeds) and int(seeds) < 1):
+        raise ValueError(f"seeds must be an int >= 1 or a non-empty sequence, got {seeds!r}")
+    if device not in ("cpu", "cuda") and not str(device).startswith("cuda:"):
+        raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
+    if str(device).startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError("device='cuda' requested but torch.cuda.is_available() is False")
+    if not isinstance(chunk, (int, np.integer)) or chunk < 1:
+        raise ValueError(f"chunk must be an integer >= 1, got {chunk!r}")
+    v = _second_layer(v_student, K, "v_student")
+    w = _second_layer(v_teacher, M, "v_teacher")
+    mask_l = _trainable_mask(trainable, spectrum.L)
+    bound = linear_stability_bound(spectrum, v_student=v, K=K, trainable=mask_l)
+    if act.name == "linear" and np.any(etas >= bound) and not allow_unstable:
+        raise ValueError(f"eta={etas.max():g} is at or above the linear stability bound eta_c={bound:.6g}; "
+                         f"pass allow_unstable=True to train anyway")
+    N, L = spectrum.N, spectrum.L
+    grid = log_alpha_grid(alpha_max, n_alpha, alpha_min)
+    steps_rec = np.unique(np.maximum(np.round(grid * N).astype(np.int64), 0))
+    n_steps = int(steps_rec[-1])
+
+    dev = torch.device(device)
+    if threads is not None and dev.type == "cpu":
+        if not isinstance(threads, (int, np.integer)) or threads < 1:
+            raise ValueError(f"threads must be an integer >= 1 or None, got {threads!r}")
+        old_threads = torch.get_num_threads()
+        torch.set_num_threads(int(threads))
+        try:
+            return simulate_online_sgd(spectrum, K=K, M=M, eta=eta, alpha_max=alpha_max, seeds=seeds,
+                                       activation=activation, n_alpha=n_alpha, alpha_min=alpha_min, sigma_J=sigma_J,
+                                       sigma_B=sigma_B, v_student=v_student, v_teacher=v_teacher, trainable=trainable,
+                                       device=device, dtype=dtype, chunk=chunk, allow_unstable=allow_unstable,
+                                       blowup=blowup, threads=None)
+        finally:
+            torch.set_num_threads(old_threads)
+    # weights: per seed, numpy-sampled (same stream as random_initial_conditions)
+    Js, Bs = [], []
+    for s in seed_list:
+        J0, B0 = sample_weights(spectrum, K, M, sigma_J=sigma_J, sigma_B=sigma_B, rng=np.random.default_rng(s))
+        Js.append(J0)
+        Bs.append(B0)
+    nE = etas.size
+    J = torch.tensor(np.repeat(np.stack(Js), nE, axis=0), dtype=dtype, device=dev)  # (R, K, N) seed-major
+    B = torch.tensor(np.repeat(np.stack(Bs), nE, axis=0), dtype=dtype, device=dev)
+    R_ = J.shape[0]
+    run_eta = np.tile(etas, len(seed_list))
+    run_seed = np.repeat(seed_list, nE)
+    sqrtN = math.sqrt(N)
+    eta_t = torch.tensor(run_eta / sqrtN, dtype=dtype, device=dev)[:, None] * torch.tensor(v, dtype=dtype, device=dev)
+    v_t = torch.tensor(v, dtype=dtype, device=dev)
+    w_t = torch.tensor(w, dtype=dtype, device=dev)
+    sqrt_lam = torch.tensor(np.sqrt(spectrum.full()), dtype=dtype, device=dev)
+    coord_mask = torch.tensor(np.repeat(mask_l, spectrum.multiplicities), dtype=dtype, device=dev)
+    onehot = torch.zeros((N, L), dtype=dtype, device=dev)
+    onehot[torch.arange(N), torch.tensor(np.repeat(np.arange(L), spectrum.multiplicities))] = 1.0
+    g, gp = _torch_g(act.name)
+    # the input stream: numpy's ziggurat sampler on CPU (much faster than torch.randn in float64),
+    # torch's generator on the GPU; both seeded from the run's seeds alone
+    stream_seed = int(np.random.SeedSequence([*seed_list, nE, N]).generate_state(1)[0])
+    if dev.type == "cpu":
+        np_gen = np.random.default_rng(stream_seed)
+
+        def draw(c: int) -> torch.Tensor:
+            return torch.from_numpy(np_gen.standard_normal((c, R_, N))).to(dtype)
+    else:
+        gen = torch.Generator(device=dev)
+        gen.manual_seed(stream_seed)
+
+        def draw(c: int) -> torch.Tensor:
+            return torch.randn((c, R_, N), generator=gen, dtype=dtype, device=dev)
+
+    q_rec = np.zeros((R_, steps_rec.size, L, K, K))
+    r_rec = np.zeros((R_, steps_rec.size, L, K, M))
+    eg_rec = np.zeros((R_, steps_rec.size))
+    _, _, t_np = (a.cpu().numpy() for a in order_parameters_torch(J, B, onehot, N))
+
+    def record(idx: int, step: int) -> None:
+        q, r, _ = order_parameters_torch(J, B, onehot, N)
+        q, r = q.cpu().numpy(), r.cpu().numpy()
+        q_rec[:, idx], r_rec[:, idx] = q, r
+        Q = np.einsum("l,slik->sik", spectrum.values, q)
+        Rm = np.einsum("l,slin->sin", spectrum.values, r)
+        T = np.einsum("l,slnm->snm", spectrum.values, t_np)
+        eg = eg_from_covariances(Q, Rm, T, activation=act, v_student=v, v_teacher=w)
+        eg_rec[:, idx] = eg
+        bad = ~np.isfinite(eg) | (eg > blowup * np.maximum(eg_ref, 1e-300))
+        if np.any(bad):
+            e_bad = np.unique(run_eta[bad])
+            raise DivergenceError(f"online SGD diverged at alpha={step / N:g} for eta={', '.join(f'{e:g}' for e in e_bad)} "
+                                  f"(linear-network stability bound eta_c={bound:.6g} = 2N/(sum v_i^2 Tr Sigma); "
+                                  f"{act.name} networks diverge near it as well)")
+
+    q0, r0, _ = order_parameters_torch(J, B, onehot, N)
+    Q0 = np.einsum("l,slik->sik", spectrum.values, q0.cpu().numpy())
+    R0 = np.einsum("l,slin->sin", spectrum.values, r0.cpu().numpy())
+    T0 = np.einsum("l,slnm->snm", spectrum.values, t_np)
+    eg_ref = eg_from_covariances(Q0, R0, T0, activation=act, v_student=v, v_teacher=w)
+    t0 = time.perf_counter()
+    ri = 0
+    if steps_rec[0] == 0:
+        record(0, 0)
+        ri = 1
+    step = 0
+    while step < n_steps:
+        c = min(chunk, n_steps - step)
+        X = draw(c) * sqrt_lam
+        NU = torch.einsum("crn,rmn->crm", X, B) / sqrtN  # teacher fields of the whole chunk
+        ZETA = (g(NU) * w_t).sum(-1)  # (c, R)
+        Xu = X * coord_mask if not bool(mask_l.all()) else X
+        for j in range(c):
+            x = X[j]
+            lk = torch.bmm(J, x.unsqueeze(-1)).squeeze(-1) / sqrtN  # (R, K)
+            delta = ZETA[j] - (g(lk) * v_t).sum(-1)
+            coef = eta_t * gp(lk) * delta.unsqueeze(-1)  # (R, K)
+            J.baddbmm_(coef.unsqueeze(-1), Xu[j].unsqueeze(1))
+            step += 1
+            while ri < steps_rec.size and steps_rec[ri] == step:
+                record(ri, step)
+                ri += 1
+        if not bool(torch.isfinite(J).all()):
+            bad = ~torch.isfinite(J).reshape(R_, -1).all(-1).cpu().numpy()
+            raise DivergenceError(f"online SGD diverged (non-finite weights) by alpha={step / N:g} for "
+                                  f"eta={', '.join(f'{e:g}' for e in np.unique(run_eta[bad]))} (linear-network "
+                                  f"stability bound eta_c={bound:.6g})")
+    wall = time.perf_counter() - t0
+    meta = {"source": "sgd", "activation": act.name, "K": int(K), "M": int(M), "L": int(L), "N": int(N),
+            "run_eta": run_eta.tolist(), "run_seed": [int(s) for s in run_seed], "sigma_J": float(sigma_J),
+            "sigma_B": float(sigma_B), "device": str(dev), "wall_s": wall, "steps": n_steps,
+            "steps_per_s": n_steps / wall if wall > 0 else float("nan"), "sample_steps_per_s": n_steps * R_ / wall if wall > 0 else float("nan")}
+    return TwoLayerCurve(steps_rec / N, eg_rec, q_rec, r_rec, t_np, meta)
