@@ -1,0 +1,172 @@
+"""Regression networks for spin images: FCN (MLP), a ResNet-18-style CNN and a ViT, each with a size knob.
+
+The three families of Čadež & Kim (arXiv 2509.10000, Fig. 1): fully connected networks, ResNet-18
+(He et al., CVPR 2016, the 2-2-2-2 BasicBlock layout; here with a 3×3 stem and no max-pool, as
+usual for small images, and a base width knob w: stage widths w, 2w, 4w, 8w; w = 64 is the
+original's width) and a Vision Transformer (Dosovitskiy et al., ICLR 2021: patch embedding, a
+class token, learned position embeddings, pre-norm encoder blocks).  ``width`` is the knob of
+the parameter-count ladder (MLP hidden units, ResNet base width, ViT embedding dimension);
+``depth`` is the number of hidden layers / BasicBlocks per stage / encoder blocks.
+"""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import torch
+from torch import nn
+
+__all__ = ["ARCHS", "DEFAULT_LADDERS", "build_model", "count_parameters", "model_ladder", "check_arch", "decades"]
+
+ARCHS = ("fcn", "resnet", "vit")
+
+# width ladders (default depth) spanning >= 1.5 decades of parameter count at 2×16×16 inputs
+DEFAULT_LADDERS = {
+    "fcn": {"widths": (16, 32, 64, 128, 256, 512), "depth": 3},
+    "resnet": {"widths": (2, 4, 8, 16, 32), "depth": 2},
+    "vit": {"widths": (8, 16, 32, 64, 128), "depth": 2},
+}
+DEFAULT_DEPTH = {"fcn": 3, "resnet": 2, "vit": 2}
+
+
+def check_arch(arch: str) -> str:
+    if arch not in ARCHS:
+        raise ValueError(f"arch must be one of {', '.join(ARCHS)}, got {arch!r}")
+    return arch
+
+
+class FCN(nn.Module):
+    """MLP on the flattened image: depth × (Linear, GELU) then a linear head."""
+
+    def __init__(self, in_dim: int, n_out: int, width: int, depth: int):
+        super().__init__()
+        layers: list[nn.Module] = [nn.Flatten()]
+        d = in_dim
+        for _ in range(depth):
+            layers += [nn.Linear(d, width), nn.GELU()]
+            d = width
+        layers.append(nn.Linear(d, n_out))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, cin: int, cout: int, stride: int):
+        super().__init__()
+        self.c1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.b1 = nn.BatchNorm2d(cout)
+        self.c2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.b2 = nn.BatchNorm2d(cout)
+        self.short = None
+        if stride != 1 or cin != cout:
+            self.short = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        out = torch.relu(self.b1(self.c1(x)))
+        out = self.b2(self.c2(out))
+        return torch.relu(out + (x if self.short is None else self.short(x)))
+
+
+class ResNet(nn.Module):
+    """ResNet-18 layout (``depth`` = 2 BasicBlocks per stage) with stage widths w, 2w, 4w, 8w."""
+
+    def __init__(self, in_ch: int, n_out: int, width: int, depth: int):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(in_ch, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU())
+        blocks, c = [], width
+        for s, mult in enumerate((1, 2, 4, 8)):
+            for b in range(depth):
+                blocks.append(BasicBlock(c, width * mult, 2 if (s > 0 and b == 0) else 1))
+                c = width * mult
+        self.blocks = nn.Sequential(*blocks)
+        self.head = nn.Linear(c, n_out)
+
+    def forward(self, x):
+        h = self.blocks(self.stem(x))
+        return self.head(h.mean(dim=(2, 3)))
+
+
+class ViT(nn.Module):
+    """Patch embedding + class token + learned positions + ``depth`` pre-norm encoder blocks."""
+
+    def __init__(self, in_ch: int, image_size: int, n_out: int, width: int, depth: int, patch: int):
+        super().__init__()
+        if image_size % patch:
+            raise ValueError(f"patch must divide image_size ({image_size}), got {patch}")
+        heads = max(1, width // 16)
+        while width % heads:
+            heads -= 1
+        self.embed = nn.Conv2d(in_ch, width, patch, patch)
+        n_tok = (image_size // patch) ** 2
+        self.cls = nn.Parameter(torch.zeros(1, 1, width))
+        self.pos = nn.Parameter(0.02 * torch.randn(1, n_tok + 1, width))
+        layer = nn.TransformerEncoderLayer(width, heads, dim_feedforward=2 * width, dropout=0.0,
+                                           activation="gelu", batch_first=True, norm_first=True)
+        self.encoder = nn.TransformerEncoder(layer, depth, enable_nested_tensor=False)
+        self.norm = nn.LayerNorm(width)
+        self.head = nn.Linear(width, n_out)
+
+    def forward(self, x):
+        t = self.embed(x).flatten(2).transpose(1, 2)
+        t = torch.cat([self.cls.expand(t.shape[0], -1, -1), t], 1) + self.pos
+        t = self.encoder(t)
+        return self.head(self.norm(t[:, 0]))
+
+
+def _vit_patch(image_size: int) -> int:
+    for p in (4, 2, 8, 1):
+        if image_size % p == 0 and image_size // p >= 2:
+            return p
+    return 1
+
+
+def build_model(arch: str, *, in_channels: int, image_size: int, n_out: int, width: int,
+                depth: int | None = None, patch: int | None = None) -> nn.Module:
+    """A network of family ``arch`` ('fcn', 'resnet', 'vit') mapping (B, C, N, N) images to (B, n_out).
+
+    Uses torch's global RNG for the initial weights: call ``torch.manual_seed`` first.
+    """
+    check_arch(arch)
+    for name, v, lo in (("in_channels", in_channels, 1), ("image_size", image_size, 8), ("n_out", n_out, 1),
+                        ("width", width, 1)):
+        if not isinstance(v, int) or v < lo:
+            raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
+    depth = DEFAULT_DEPTH[arch] if depth is None else depth
+    if not isinstance(depth, int) or depth < 1:
+        raise ValueError(f"depth must be an integer >= 1, got {depth!r}")
+    if arch == "fcn":
+        return FCN(in_channels * image_size * image_size, n_out, width, depth)
+    if arch == "resnet":
+        return ResNet(in_channels, n_out, width, depth)
+    p = patch or _vit_patch(image_size)
+    return ViT(in_channels, image_size, n_out, width, depth, p)
+
+
+def count_parameters(model: nn.Module) -> int:
+    """Number of trainable parameters (N_M)."""
+    return int(sum(p.numel() for p in model.parameters() if p.requires_grad))
+
+
+def model_ladder(arch: str, *, in_channels: int, image_size: int, n_out: int,
+                 widths: Sequence[int] | None = None, depth: int | None = None) -> list[dict]:
+    """The parameter-count ladder of ``arch``: [{'arch', 'width', 'depth', 'n_params'}, ...] by width.
+
+    Default widths are :data:`DEFAULT_LADDERS` (>= 1.5 decades of N_M at 2×16×16 inputs).
+    """
+    check_arch(arch)
+    lad = DEFAULT_LADDERS[arch]
+    widths = tuple(widths or lad["widths"])
+    depth = depth or lad["depth"]
+    out = []
+    for w in widths:
+        m = build_model(arch, in_channels=in_channels, image_size=image_size, n_out=n_out, width=int(w), depth=depth)
+        out.append({"arch": arch, "width": int(w), "depth": int(depth), "n_params": count_parameters(m)})
+    return out
+
+
+def decades(ladder: Sequence[dict]) -> float:
+    """log10 of the ratio of the largest to the smallest parameter count of a ladder."""
+    n = [d["n_params"] for d in ladder]
+    return math.log10(max(n) / min(n))

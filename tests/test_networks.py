@@ -1,0 +1,59 @@
+"""Networks: shapes, parameter counts against independent counts, the N_M ladder, bad input."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from nsl.sims.networks import ARCHS, build_model, count_parameters, decades, model_ladder
+
+
+@pytest.mark.parametrize("arch", ARCHS)
+@pytest.mark.parametrize("size", [16, 24])
+def test_output_shape(arch, size):
+    torch.manual_seed(0)
+    m = build_model(arch, in_channels=2, image_size=size, n_out=3, width=8)
+    y = m(torch.randn(5, 2, size, size))
+    assert y.shape == (5, 3) and torch.isfinite(y).all()
+
+
+def test_fcn_count_matches_formula():
+    d, w, depth, k = 2 * 16 * 16, 37, 3, 3
+    m = build_model("fcn", in_channels=2, image_size=16, n_out=k, width=w, depth=depth)
+    expect = d * w + w + (depth - 1) * (w * w + w) + w * k + k
+    assert count_parameters(m) == expect
+
+
+def test_resnet18_count_matches_torchvision_layout():
+    # torchvision resnet18 (3 input channels, 1000 classes) has 11,689,512 parameters with a
+    # 7x7 stem conv (3*64*49 weights); ours uses a 3x3 stem (3*64*9), everything else identical.
+    m = build_model("resnet", in_channels=3, image_size=32, n_out=1000, width=64, depth=2)
+    assert count_parameters(m) == 11_689_512 - 3 * 64 * 49 + 3 * 64 * 9
+
+
+def test_vit_count_matches_formula():
+    C, N, p, w, depth, k = 2, 16, 4, 32, 2, 3
+    m = build_model("vit", in_channels=C, image_size=N, n_out=k, width=w, depth=depth, patch=p)
+    tok = (N // p) ** 2
+    embed = C * p * p * w + w
+    block = (3 * w * w + 3 * w) + (w * w + w) + (w * 2 * w + 2 * w) + (2 * w * w + w) + 4 * w  # attn, out, mlp, 2 LN
+    expect = embed + w + (tok + 1) * w + depth * block + 2 * w + w * k + k
+    assert count_parameters(m) == expect
+
+
+@pytest.mark.parametrize("arch", ARCHS)
+def test_ladder_spans_one_and_a_half_decades(arch):
+    lad = model_ladder(arch, in_channels=2, image_size=16, n_out=3)
+    n = [d["n_params"] for d in lad]
+    assert n == sorted(n) and len(set(n)) == len(n)
+    assert decades(lad) >= 1.5
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="arch"):
+        build_model("mlp-mixer", in_channels=2, image_size=16, n_out=3, width=8)
+    with pytest.raises(ValueError, match="image_size"):
+        build_model("fcn", in_channels=2, image_size=4, n_out=3, width=8)
+    with pytest.raises(ValueError, match="width"):
+        build_model("resnet", in_channels=2, image_size=16, n_out=3, width=0)
+    with pytest.raises(ValueError, match="arch"):
+        model_ladder("cnn", in_channels=2, image_size=16, n_out=3)
