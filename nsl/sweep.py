@@ -147,10 +147,19 @@ def _drive(fn, todo, ex: Executor, store: RunStore, results: dict, progress: boo
 
     futures: dict[Future, dict] = {}
     bar = tqdm(total=len(todo), desc=desc or getattr(fn, "__name__", "sweep"), disable=not progress, leave=False)
+    def finished():
+        if isinstance(ex, SerialExecutor):  # runs at submit: store each before starting the next
+            for c in todo:
+                fut = ex.submit(_timed_call, fn, c)
+                futures[fut] = c
+                yield fut
+        else:
+            for c in todo:
+                futures[ex.submit(_timed_call, fn, c)] = c
+            yield from as_completed(futures)
+
     try:
-        for c in todo:
-            futures[ex.submit(_timed_call, fn, c)] = c
-        for fut in as_completed(futures):
+        for fut in finished():
             c = futures[fut]
             try:
                 arrays, result, wall = fut.result()
