@@ -1,0 +1,204 @@
+"""Symmetric plateaus of the erf committee machine under a spectrum of L distinct eigenvalues.
+
+- :func:`symmetric_fixed_point`: the unspecialised fixed point (all students alike, Q_ii = a,
+  Q_ik = b, R_in = c for every pair: each student overlaps each teacher equally; K = M) of
+  the ODEs of :mod:`nsl.theory.two_layer.ode`, at any η (the η² term included).  With the
+  idealised teacher t^l = (m_l/N) I every eigenspace rate is λ_l m_l/N times one and the
+  same function of (Q, R), so the fixed point is the isotropic one with T = (Tr Σ/N) I: the
+  plateau *height* does not depend on L or β (derived).  For η → 0, K = M, T = I it is Saad &
+  Solla's Q = 1/(2K−1), R = 1/√(K(2K−1)), ε* = (K/π)[π/6 − K arcsin(1/(2K))].
+- :func:`escape_rate`: the largest eigenvalue μ of the ODE linearised at that fixed point
+  (the unstable, symmetry-breaking direction), for the full eigenspace system.  Escape from a
+  plateau entered with asymmetry δ takes τ ≈ ln(δ*/δ)/μ, so 1/μ is the predicted scale of
+  the plateau length; its dependence on L and M is what :func:`escape_time_scaling` fits
+  (the paper's reviewers quote τ_esc ∼ M²/L for large L and M; the paper's own plateau
+  formulas, its Eqs. 12 and 15, could not be read).
+- :func:`detect_plateau`: onset, escape and height of a plateau in any curve ε_g(α).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from scipy.optimize import root
+
+from nsl.theory.spectra import Spectrum
+from nsl.theory.two_layer.ode import TwoLayerODE, check_eta, eg_from_covariances
+
+__all__ = ["FixedPoint", "PlateauInfo", "symmetric_fixed_point", "plateau_height_gradient_flow", "escape_rate",
+           "detect_plateau", "escape_time_scaling"]
+
+
+@dataclass(frozen=True)
+class FixedPoint:
+    """The symmetric fixed point: Q_ii = q_diag, Q_ik = q_off, R_in = r (all pairs), its ε_g, and T = tau·I."""
+
+    K: int
+    eta: float
+    q_diag: float
+    q_off: float
+    r: float
+    eg: float
+    tau: float
+    residual: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def plateau_height_gradient_flow(K: int) -> float:
+    """ε* = (K/π)[π/6 − K arcsin(1/(2K))] (Saad & Solla 1995; η → 0, K = M, T = I)."""
+    if not isinstance(K, (int, np.integer)) or K < 1:
+        raise ValueError(f"K must be an integer >= 1, got {K!r}")
+    return K / np.pi * (np.pi / 6 - K * np.arcsin(1.0 / (2 * K)))
+
+
+def _v(K: int, prefactor: str) -> float:
+    if prefactor not in ("none", "sqrt"):
+        raise ValueError(f"prefactor must be 'none' (outputs sum g) or 'sqrt' (outputs sum g / sqrt(K)), got {prefactor!r}")
+    return 1.0 if prefactor == "none" else 1.0 / np.sqrt(K)
+
+
+def _iso_system(K: int, eta: float, tau: float, sgd_noise: bool, activation: str, prefactor: str) -> TwoLayerODE:
+    sp = Spectrum(np.array([tau]), np.array([1]))
+    v = _v(K, prefactor)
+    return TwoLayerODE(sp, np.eye(K)[None], K=K, activation=activation, eta=eta, sgd_noise=sgd_noise,
+                       v_student=v, v_teacher=v)
+
+
+def symmetric_fixed_point(K: int, eta: float, *, spectrum: Spectrum | None = None, activation: str = "erf",
+                          sgd_noise: bool = True, prefactor: str = "none") -> FixedPoint:
+    """The unspecialised fixed point for K = M students/teachers (module docstring).
+
+    ``spectrum`` only sets τ = Tr Σ / N (1 for ``normalize='trace'``); None means τ = 1.
+    ``prefactor``: 'none' (σ = Σ g, Saad–Solla) or 'sqrt' (σ = Σ g/√K, ζ = Σ g/√M).
+    """
+    if not isinstance(K, (int, np.integer)) or K < 2:
+        raise ValueError(f"K must be an integer >= 2 (K = M = 1 has no plateau), got {K!r}")
+    check_eta(eta)
+    tau = 1.0 if spectrum is None else spectrum.trace / spectrum.N
+    # one eigenspace with λ = τ, multiplicity "1 of N = 1": c = τ; t = I so T = τ I
+    sys = _iso_system(K, eta, tau, sgd_noise, activation, prefactor)
+    off = ~np.eye(K, dtype=bool)
+
+    def unpack(x):
+        a, b, c = x
+        q = np.full((1, K, K), b / tau)
+        q[0, np.arange(K), np.arange(K)] = a / tau
+        r = np.full((1, K, K), c / tau)
+        return q, r
+
+    def resid(x):
+        q, r = unpack(x)
+        dq, dr = sys.derivatives(q, r)
+        return np.array([dq[0].diagonal().mean(), dq[0][off].mean(), dr[0].mean()])
+
+    x0 = np.array([tau / (2 * K - 1), tau / (2 * K - 1), tau / np.sqrt(K * (2 * K - 1))])
+    sol = root(resid, x0, method="hybr", options={"xtol": 1e-14})
+    q, r = unpack(sol.x)
+    dq, dr = sys.derivatives(q, r)
+    res = float(max(np.abs(dq).max(), np.abs(dr).max()))
+    Q, R = sys.covariances(q, r)
+    eg = float(eg_from_covariances(Q, R, tau * np.eye(K), activation=activation, v_student=sys.v, v_teacher=sys.w))
+    return FixedPoint(int(K), float(eta), float(sol.x[0]), float(sol.x[1]), float(sol.x[2]), eg, float(tau), res)
+
+
+def escape_rate(spectrum: Spectrum, K: int, eta: float, *, activation: str = "erf", sgd_noise: bool = True,
+                prefactor: str = "none") -> float:
+    """Largest real eigenvalue μ of the eigenspace ODE linearised at the symmetric fixed point (K = M).
+
+    The state is q^l = (m_l/N) Q*/τ, r^l = (m_l/N) R*/τ, t^l = (m_l/N) I (idealised teacher).
+    """
+    fp = symmetric_fixed_point(K, eta, spectrum=spectrum, activation=activation, sgd_noise=sgd_noise,
+                               prefactor=prefactor)
+    p = spectrum.multiplicities / spectrum.N
+    Qs = np.full((K, K), fp.q_off / fp.tau)
+    np.fill_diagonal(Qs, fp.q_diag / fp.tau)
+    Rs = np.full((K, K), fp.r / fp.tau)
+    t = p[:, None, None] * np.eye(K)[None]
+    v = _v(K, prefactor)
+    sys = TwoLayerODE(spectrum, t, K=K, activation=activation, eta=eta, sgd_noise=sgd_noise, v_student=v, v_teacher=v)
+    y = sys.pack(p[:, None, None] * Qs[None], p[:, None, None] * Rs[None])
+    Jm = sys.jacobian(0.0, y)
+    n = Jm.shape[0]
+    if n > 3000:
+        raise ValueError(f"escape_rate uses a dense eigen-solver: L*(K(K+1)/2 + K^2) + ... = {n} variables is above "
+                         f"3000; choose a smaller L or K")
+    ev = np.linalg.eigvals(Jm.toarray())
+    return float(np.max(ev.real))
+
+
+@dataclass(frozen=True)
+class PlateauInfo:
+    """A plateau found in ε_g(α): onset and escape (α), height (median ε_g on the flat stretch)."""
+
+    onset: float
+    escape: float
+    height: float
+    length: float
+    flat_start: float
+    flat_end: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def detect_plateau(alpha: np.ndarray, eg: np.ndarray, *, flat_slope: float = 0.05, min_decades: float = 0.2,
+                   escape_fraction: float = 0.5, onset_factor: float = 1.1) -> PlateauInfo | None:
+    """The longest stretch (in decades of α) where |d ln ε_g / d ln α| < ``flat_slope``.
+
+    height = median ε_g there; onset = first α where ε_g < ``onset_factor`` × height; escape =
+    first α after the stretch where ε_g < ``escape_fraction`` × height.  Returns None if no
+    stretch spans ``min_decades`` or the curve never escapes.
+    """
+    alpha = np.asarray(alpha, float)
+    eg = np.asarray(eg, float)
+    if alpha.ndim != 1 or alpha.shape != eg.shape or alpha.size < 5:
+        raise ValueError("alpha and eg must be 1-D arrays of equal length >= 5")
+    if np.any(alpha <= 0) or np.any(np.diff(alpha) <= 0):
+        raise ValueError("alpha must be positive and increasing")
+    if not (0 < escape_fraction < 1):
+        raise ValueError(f"escape_fraction must be in (0, 1), got {escape_fraction}")
+    la = np.log(alpha)
+    le = np.log(np.maximum(eg, 1e-300))
+    s = np.gradient(le, la)
+    flat = np.abs(s) < flat_slope
+    best, best_len = None, 0.0
+    i = 0
+    while i < flat.size:
+        if flat[i]:
+            j = i
+            while j + 1 < flat.size and flat[j + 1]:
+                j += 1
+            span = (la[j] - la[i]) / np.log(10)
+            if span > best_len:
+                best, best_len = (i, j), span
+            i = j + 1
+        else:
+            i += 1
+    if best is None or best_len < min_decades:
+        return None
+    i, j = best
+    height = float(np.median(eg[i:j + 1]))
+    after = np.nonzero((np.arange(eg.size) > j) & (eg < escape_fraction * height))[0]
+    if after.size == 0:
+        return None
+    k = after[0]
+    # log-linear interpolation of the crossing
+    a0, a1, e0, e1 = la[k - 1], la[k], le[k - 1], le[k]
+    target = np.log(escape_fraction * height)
+    esc = float(np.exp(a0 + (target - e0) * (a1 - a0) / (e1 - e0))) if e1 != e0 else float(alpha[k])
+    on_idx = np.nonzero(eg[:i + 1] < onset_factor * height)[0]
+    onset = float(alpha[on_idx[0]]) if on_idx.size else float(alpha[i])
+    return PlateauInfo(onset, esc, height, esc - onset, float(alpha[i]), float(alpha[j]))
+
+
+def escape_time_scaling(values: np.ndarray, times: np.ndarray) -> dict:
+    """Least-squares exponent of times ∝ values^k (log-log), with the points; for escape time vs L or M."""
+    x = np.log(np.asarray(values, float))
+    y = np.log(np.asarray(times, float))
+    if x.size < 2 or x.shape != y.shape:
+        raise ValueError("values and times must be equal-length arrays with >= 2 points")
+    k, b = np.polyfit(x, y, 1)
+    return {"exponent": float(k), "amplitude": float(np.exp(b))}
