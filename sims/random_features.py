@@ -83,8 +83,30 @@ def _solve_min_norm(Z, y, ridge: float):
     return (Z.transpose(1, 2) @ a)[..., 0]
 
 
+def _pinv_rows(Z, ridge: float):
+    """Z⁺ (B, P, D): the min-norm least-squares (or ridge) solution map θ = Z⁺ y."""
+    import torch
+
+    B, D, P = Z.shape
+    Zt = Z.transpose(1, 2)
+    if P <= D:
+        A = Zt @ Z
+        if ridge:
+            A = A + ridge * torch.eye(P, dtype=Z.dtype, device=Z.device)
+        return torch.linalg.solve(A, Zt)
+    G = Z @ Zt
+    if ridge:
+        G = G + ridge * torch.eye(D, dtype=Z.dtype, device=Z.device)
+    return Zt @ torch.linalg.inv(G) if D <= 8 else torch.linalg.solve(G, Z).transpose(1, 2)
+
+
+def _tr(a, b):
+    """Tr(a b) for batched matrices, without forming a b."""
+    return (a * b.transpose(-1, -2)).sum((-1, -2))
+
+
 def simulate_random_features(eigenvalues, P_values, D_values, *, n_seeds: int, seed: int, ridge: float = 0.0,
-                             noise: float = 0.0, teacher_scale=None, limits: bool = True,
+                             noise: float = 0.0, teacher_scale=None, limits: bool = True, teacher_average: bool = False,
                              seed_chunk: int | None = None, device: str = "cpu") -> dict:
     """Population loss ℒ(P, D) of the random-feature model on a P × D grid, for ``n_seeds`` seeds.
 
@@ -98,8 +120,11 @@ def simulate_random_features(eigenvalues, P_values, D_values, *, n_seeds: int, s
         double-descent peak) and come out large.
     noise : label-noise variance σ² >= 0 (ℒ stays the excess loss).
     teacher_scale : optional per-feature std of the teacher weights (default 1, isotropic).
-    limits : also return ℒ_proj(P) = lim_{D→∞} (best P-feature predictor) and ℒ_ker(D) = lim_{P→∞}
+    limits : True, False or a subset of ("proj", "ker"): also return ℒ_proj(P) = lim_{D→∞} (best P-feature predictor) and ℒ_ker(D) = lim_{P→∞}
         (min-norm regression on the teacher features), per seed, for the variance-limited fits.
+    teacher_average : average every loss over the teacher weights analytically (E_w, exact:
+        the learned map is linear in w, β = M w + Vᵀ Z⁺ ε, so E_w ℒ = Tr[(I − M) diag(s²) (I − M)ᵀ diag λ]
+        + σ² Tr(Z⁺ᵀ V Σ Vᵀ Z⁺)); removes the teacher-draw noise that dominates small-n losses.
 
     Returns a dict of numpy arrays: ``loss`` (n_seeds, nP, nD), ``P``, ``D``, and with ``limits``
     ``loss_proj`` (n_seeds, nP), ``loss_ker`` (n_seeds, nD), ``teacher_norm`` (n_seeds,) = wᵀΣw.
@@ -110,12 +135,22 @@ def simulate_random_features(eigenvalues, P_values, D_values, *, n_seeds: int, s
     S = lam.size
     Ps = _check_sizes("P_values", P_values, S, "S (number of teacher features)")
     Ds = _check_sizes("D_values", D_values, None, "")
+    if not isinstance(teacher_average, (bool, np.bool_)):
+        raise ValueError(f"teacher_average must be True or False, got {teacher_average!r}")
     if teacher_scale is None:
         ts = np.ones(S)
     else:
         ts = np.asarray(teacher_scale, dtype=float).ravel()
         if ts.shape != (S,) or not np.all(np.isfinite(ts)) or np.any(ts < 0):
             raise ValueError(f"teacher_scale must be {S} finite values >= 0")
+    if limits is True:
+        limits = ("proj", "ker")
+    elif limits is False or limits is None:
+        limits = ()
+    else:
+        limits = tuple(limits)
+        if not set(limits) <= {"proj", "ker"}:
+            raise ValueError(f"limits must be True, False or a subset of ('proj', 'ker'), got {limits!r}")
     Pm, Dm = int(Ps.max()), int(Ds.max())
     dt = torch.float64
     lam_t = torch.as_tensor(lam, dtype=dt, device=device)
@@ -139,17 +174,22 @@ def simulate_random_features(eigenvalues, P_values, D_values, *, n_seeds: int, s
         Z = X @ V.transpose(1, 2)  # (B, Dm, Pm)
         tn = (lam_t * w * w).sum(-1)
         tnorm[c0:c0 + B] = tn.cpu().numpy()
+        if teacher_average:
+            _teacher_averaged(lam_t, ts_t ** 2, X, V, Z, Ps, Ds, ridge, noise, limits, S,
+                              loss[c0:c0 + B], lproj[c0:c0 + B], lker[c0:c0 + B])
+            tnorm[c0:c0 + B] = float((lam_t * ts_t ** 2).sum())
+            continue
         for i, P in enumerate(Ps):
             VP = V[:, :P]
             for j, D in enumerate(Ds):
                 theta = _solve_min_norm(Z[:, :D, :P], y[:, :D], ridge)
                 r = w - (VP.transpose(1, 2) @ theta[..., None])[..., 0]
                 loss[c0:c0 + B, i, j] = (lam_t * r * r).sum(-1).cpu().numpy()
-            if limits:
+            if "proj" in limits:
                 A = (VP * lam_t) @ VP.transpose(1, 2)
                 bvec = ((VP * lam_t) @ w[..., None])[..., 0]
                 lproj[c0:c0 + B, i] = (tn - (bvec * torch.linalg.solve(A, bvec[..., None])[..., 0]).sum(-1)).cpu().numpy()
-        if limits:
+        if "ker" in limits:
             yc = (X @ w[..., None])[..., 0]  # noiseless labels for the kernel limit (ridgeless, D <= S)
             for j, D in enumerate(Ds):
                 if D >= S:
@@ -160,9 +200,77 @@ def simulate_random_features(eigenvalues, P_values, D_values, *, n_seeds: int, s
                 r = w - (XD.transpose(1, 2) @ a)[..., 0]
                 lker[c0:c0 + B, j] = (lam_t * r * r).sum(-1).cpu().numpy()
     out = {"loss": loss, "P": Ps, "D": Ds, "teacher_norm": tnorm}
-    if limits:
-        out.update(loss_proj=lproj, loss_ker=lker)
+    if "proj" in limits:
+        out["loss_proj"] = lproj
+    if "ker" in limits:
+        out["loss_ker"] = lker
     return out
+
+
+_FORCE_PATH = None  # tests: "pre" or "cell" forces one evaluation order of the teacher average
+
+
+def _teacher_averaged(lam, s2, X, V, Z, Ps, Ds, ridge, noise, limits, S, loss, lproj, lker):
+    """Fill loss / lproj / lker (numpy views) with E_w of the population loss (see simulate_random_features).
+
+    β = Qᵀ Z⁺ (X w + ε) with Q = V_P, so with W² = diag(s²), Σ = diag(λ):
+    E_w ℒ = Tr(ΣW²) − 2 Tr(M W² Σ) + Tr(M W² Mᵀ Σ) + σ² Tr(Z⁺ᵀ Q Σ Qᵀ Z⁺),  M = Qᵀ Z⁺ X.
+    Evaluated as S·P·D-sized products per cell (never an S × S matrix).
+    """
+    import torch
+
+    trSW = (lam * s2).sum()
+    ls2 = lam * s2
+    Pm, Dm = int(Ps.max()), int(Ds.max())
+    cost_pre = (Pm * Pm + Dm * Pm + Dm * Dm) * S
+    cost_cell = sum(S * (int(P) * int(D) + min(int(P), int(D)) ** 2) for P in Ps for D in Ds)
+    if _FORCE_PATH == "pre" or (_FORCE_PATH is None and cost_pre < cost_cell):  # nested Gram blocks once per seed, then P- and D-sized products per cell
+        A = (V * lam) @ V.transpose(1, 2)               # V Σ Vᵀ
+        Bm = (X * ls2) @ V.transpose(1, 2)              # X W²Σ Vᵀ
+        Gw = (X * s2) @ X.transpose(1, 2)               # X W² Xᵀ
+        for i, P in enumerate(Ps):
+            AP = A[:, :P, :P]
+            for j, D in enumerate(Ds):
+                Zp = _pinv_rows(Z[:, :D, :P], ridge)
+                ZA = Zp.transpose(1, 2) @ AP            # (B, D, P)
+                val = trSW - 2 * _tr(Zp, Bm[:, :D, :P]) + _tr(ZA @ Zp, Gw[:, :D, :D])
+                if noise:
+                    val = val + noise * _tr(ZA, Zp)
+                loss[:, i, j] = val.cpu().numpy()
+    for i, P in enumerate(Ps if not (_FORCE_PATH == "pre" or (_FORCE_PATH is None and cost_pre < cost_cell)) else []):
+        Q = V[:, :P]                                    # (B, P, S)
+        for j, D in enumerate(Ds):
+            XD = X[:, :D]
+            Zp = _pinv_rows(Z[:, :D, :P], ridge)        # (B, P, D)
+            if P <= D:
+                Y = Zp @ XD                             # (B, P, S): M = Qᵀ Y
+                t1 = ((Q * Y) * ls2).sum((-1, -2))
+                t2 = _tr((Y * s2) @ Y.transpose(1, 2), (Q * lam) @ Q.transpose(1, 2))
+            else:
+                U = Q.transpose(1, 2) @ Zp              # (B, S, D): M = U X_D
+                t1 = ((U.transpose(1, 2) * XD) * ls2).sum((-1, -2))
+                t2 = _tr((U.transpose(1, 2) * lam) @ U, (XD * s2) @ XD.transpose(1, 2))
+            val = trSW - 2 * t1 + t2
+            if noise:
+                QZ = Q.transpose(1, 2) @ Zp             # (B, S, D)
+                val = val + noise * ((QZ * QZ) * lam[:, None]).sum((-1, -2))
+            loss[:, i, j] = val.cpu().numpy()
+    if "proj" in limits:
+        for i, P in enumerate(Ps):
+            Q = V[:, :P]
+            A = (Q * lam) @ Q.transpose(1, 2)
+            Cm = (Q * (lam * ls2)) @ Q.transpose(1, 2)   # V Σ W² Σ Vᵀ
+            lproj[:, i] = (trSW - torch.linalg.solve(A, Cm).diagonal(dim1=-2, dim2=-1).sum(-1)).cpu().numpy()
+    if "ker" in limits:
+        for j, D in enumerate(Ds):
+            if D >= S:
+                lker[:, j] = 0.0
+                continue
+            XD = X[:, :D]
+            Gi = torch.linalg.inv(XD @ XD.transpose(1, 2))
+            t1 = _tr(Gi, (XD * ls2) @ XD.transpose(1, 2))
+            t2 = _tr(Gi @ ((XD * s2) @ XD.transpose(1, 2)) @ Gi, (XD * lam) @ XD.transpose(1, 2))
+            lker[:, j] = (trSW - 2 * t1 + t2).cpu().numpy()
 
 
 def simulate_krr(eigenvalues, target_power, D_values, *, n_seeds: int, seed: int, ridge: float = 0.0,

@@ -65,3 +65,40 @@ def test_bad_input():
         simulate_krr(lam, lam, [100], n_seeds=1, seed=0)
     with pytest.raises(ValueError, match="n_seeds"):
         simulate_krr(lam, lam, [10], n_seeds=0, seed=0)
+
+
+@pytest.mark.parametrize("path", ["pre", "cell"])
+def test_teacher_average_is_exact(path, monkeypatch):
+    # E_w of the population loss from the trace formulas equals the explicit S × S computation
+    import torch
+    import nsl.sims.random_features as rf
+    from nsl.sims.random_features import seed_generators
+
+    monkeypatch.setattr(rf, "_FORCE_PATH", path)
+    lam = np.arange(1, 61.0) ** -1.5
+    s = np.linspace(0.5, 1.5, 60)
+    P, D = [8, 40], [12, 30]
+    r = rf.simulate_random_features(lam, P, D, n_seeds=2, seed=9, noise=0.2, teacher_scale=s, teacher_average=True)
+    for k in range(2):
+        g = seed_generators(9, 2)[k]
+        S, dt = lam.size, torch.float64
+        X = (torch.randn(30, S, generator=g, dtype=dt) * torch.as_tensor(lam).sqrt()).numpy()
+        V = (torch.randn(40, S, generator=g, dtype=dt) / np.sqrt(S)).numpy()
+        for i, p in enumerate(P):
+            for j, d in enumerate(D):
+                Z = X[:d] @ V[:p].T
+                Zp = np.linalg.pinv(Z)
+                M = V[:p].T @ Zp @ X[:d]
+                IM = np.eye(S) - M
+                ref = np.trace(IM @ np.diag(s ** 2) @ IM.T @ np.diag(lam))
+                N = V[:p].T @ Zp
+                ref += 0.2 * np.trace(N.T @ np.diag(lam) @ N)
+                assert abs(r["loss"][k, i, j] / ref - 1) < 1e-8
+        # limits
+        for i, p in enumerate(P):
+            Q = V[:p]
+            A = Q @ np.diag(lam) @ Q.T
+            Mp = Q.T @ np.linalg.solve(A, Q @ np.diag(lam))
+            IM = np.eye(S) - Mp
+            ref = np.trace(IM @ np.diag(s ** 2) @ IM.T @ np.diag(lam))
+            assert abs(r["loss_proj"][k, i] / ref - 1) < 1e-8
