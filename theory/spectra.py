@@ -373,3 +373,40 @@ def fit_spectrum_exponent(eigenvalues, window: tuple[int, int] | None = None, *,
     lo, hi = fit.alpha_ci
     return SpectrumFit(alpha=fit.alpha - 1.0, alpha_ci=(lo - 1.0, hi - 1.0), decay=fit.alpha, amplitude=fit.amplitude,
                        window=(first, last), auto_window=auto, max_log_dev=maxdev, n_points=int(idx.size), fit=fit)
+
+
+__all__ += ["fit_target_exponent"]
+
+
+def fit_target_exponent(target_power, window: tuple[int, int], *, per_decade: int = 8, n_boot: int = 400,
+                        ci: float = 0.95, rng=None):
+    """Fit v_k ∝ k^−a on modes ``window`` = (first, last) (1-based, inclusive) and return the PowerLawFit (alpha = a).
+
+    Per-mode target powers from label projections scatter like χ²₁ (one draw per mode), so they are
+    averaged over log-spaced bins of modes first (reference note §3, step 2); bins with zero power
+    are dropped.  Needs >= 4 non-empty bins.
+    """
+    from nsl.theory.fitting import fit_power_law
+
+    v = np.asarray(target_power, dtype=float).ravel()
+    if not np.all(np.isfinite(v)) or np.any(v < 0):
+        raise ValueError("target_power must be finite and >= 0")
+    try:
+        first, last = int(window[0]), int(window[1])
+    except (TypeError, ValueError, IndexError):
+        raise ValueError(f"window must be (first, last) mode indices, got {window!r}") from None
+    if not (1 <= first < last <= v.size):
+        raise ValueError(f"window must satisfy 1 <= first < last <= {v.size}, got {window!r}")
+    if not (isinstance(per_decade, (int, np.integer)) and per_decade >= 2):
+        raise ValueError(f"per_decade must be an integer >= 2, got {per_decade!r}")
+    nb = max(int(np.ceil(np.log10(last / first) * per_decade)), 4)
+    edges = np.unique(np.round(np.geomspace(first, last + 1, nb + 1)).astype(int))
+    xs, ys = [], []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        seg = v[lo - 1:hi - 1]
+        if seg.size and seg.mean() > 0:
+            xs.append(np.exp(np.mean(np.log(np.arange(lo, hi)))))
+            ys.append(seg.mean())
+    if len(xs) < 4:
+        raise ValueError(f"target_power has fewer than 4 non-empty log bins in window {window!r}")
+    return fit_power_law(np.array(xs), np.array(ys), offset=False, n_boot=n_boot, ci=ci, rng=rng)
