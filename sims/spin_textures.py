@@ -106,6 +106,9 @@ class TextureSpec:
     check frees θ, then θ+J, then θ+J+D).  ``K`` > 0 is the easy-axis anisotropy, ``jperp0``,
     ``jperp1`` the moiré coupling, ``h`` a field along ẑ, ``noise`` the std of additive
     Gaussian pixel noise.  FIRE stops when max_i |F_i| < ``tol`` or after ``max_iter`` steps.
+    ``random_origin`` draws the moiré origin r₀ and orientation φ per sample (nuisance
+    variables the network must discount); ``False`` pins r₀ = 0, φ = 0, so an image is a
+    function of the free parameters alone (intrinsic dimension = len(free)).
     """
 
     generator: str = "surrogate"
@@ -123,6 +126,7 @@ class TextureSpec:
     tol: float = 1e-4
     max_iter: int = 3000
     init_noise: float = 0.05
+    random_origin: bool = True
 
     def __post_init__(self) -> None:
         if self.generator not in GENERATORS:
@@ -149,6 +153,8 @@ class TextureSpec:
             raise ValueError(f"tol must be > 0, got {self.tol!r}")
         if not (isinstance(self.max_iter, (int, np.integer)) and self.max_iter >= 1):
             raise ValueError(f"max_iter must be an integer >= 1, got {self.max_iter!r}")
+        if not isinstance(self.random_origin, (bool, np.bool_)):
+            raise ValueError(f"random_origin must be True or False, got {self.random_origin!r}")
 
     @property
     def n_channels(self) -> int:
@@ -263,8 +269,12 @@ def sample_parameters(spec: TextureSpec, seed: int, indices: Any, stream: str | 
         lo, hi = spec.ranges()[t]
         out[t] = lo + (hi - lo) * u[:, j] if t in spec.free else np.full(len(u), (lo + hi) / 2)
     out["L"] = moire_period(out["theta"])
-    out["r0"] = u[:, 3:5] * out["L"][:, None]
-    out["phi"] = u[:, 5] * (2 * np.pi / 3)
+    if spec.random_origin:
+        out["r0"] = u[:, 3:5] * out["L"][:, None]
+        out["phi"] = u[:, 5] * (2 * np.pi / 3)
+    else:
+        out["r0"] = np.zeros((len(u), 2))
+        out["phi"] = np.zeros(len(u))
     return out
 
 
@@ -531,7 +541,7 @@ def generate(spec: TextureSpec, seed: int, indices: Any, stream: str | int = "tr
     torch = _torch()
     idx = _check_indices(indices).astype(np.int64)
     s = _stream_id(stream)
-    bs = batch_size or (4096 if spec.generator == "surrogate" else 512)
+    bs = batch_size or (4096 if spec.generator == "surrogate" else (8192 if str(device).startswith("cuda") else 512))
     if bs < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
     n, C, N = len(idx), spec.n_channels, spec.size

@@ -1,0 +1,66 @@
+"""Figure ``deep-regression-data``: geometric-mean test MSE per parameter against N_D (Čadež & Kim 2025, Fig. 1).
+
+One panel per regressed parameter (θ, J, D), one marker per architecture, the fitted pure power
+law over its window with α_D and its bootstrap interval in the legend.  Reads the artifact
+``data_sweep`` of suite ``deep-regression``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from nsl.context import FigureContext, FigureOutput
+from nsl.registry import figure
+
+MARKERS = {"fcn": "s", "resnet": "o", "vit": "^"}
+COLORS = {"fcn": "tab:red", "resnet": "tab:blue", "vit": "tab:green"}
+LABELS = {"theta": r"$\theta$", "J": r"$J$", "D": r"$D$"}
+
+
+def scaling_panels(run, xkey: str, xlabel: str, exp_name: str, title: str):
+    """Shared by the N_D and N_M figures: three panels, markers, fitted lines, table."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    arr, meta = run.arrays, run.result
+    archs, params = meta["archs"], meta["params"]
+    fig, axes = plt.subplots(1, len(params), figsize=(4.2 * len(params), 3.6), constrained_layout=True)
+    table = {k: [] for k in ("arch", "param", "x", "gmean_mse", "fit_alpha", "fit_ci_lo", "fit_ci_hi")}
+    for j, p in enumerate(params):
+        ax = axes[j]
+        for arch in archs:
+            x = np.asarray(arr[f"{arch}__{xkey}"], float)
+            mse = np.asarray(arr[f"{arch}__mse"], float)
+            y = np.exp(np.log(mse[..., j]).mean(0)) if mse.ndim == 3 else mse[:, j]
+            fit = arr[f"{arch}__fit"][j]
+            a, lo, hi, B, x0, x1 = fit[:6]
+            ax.loglog(x, y, MARKERS.get(arch, "o"), color=COLORS.get(arch), ms=6, mfc="none")
+            xf = np.geomspace(x0, x1, 50)
+            ax.loglog(xf, B * xf ** (-a), "-", color=COLORS.get(arch), lw=1.3,
+                      label=f"{arch}: {exp_name} = {a:.2f} [{lo:.2f}, {hi:.2f}]")
+            for xi, yi in zip(x, y):
+                table["arch"].append(arch)
+                table["param"].append(p)
+                table["x"].append(float(xi))
+                table["gmean_mse"].append(float(yi))
+                table["fit_alpha"].append(float(a))
+                table["fit_ci_lo"].append(float(lo))
+                table["fit_ci_hi"].append(float(hi))
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(f"test MSE ({LABELS.get(p, p)}, standardised)")
+        ax.set_title(f"({'abc'[j]}) {LABELS.get(p, p)}")
+        ax.legend(fontsize=7)
+    fig.suptitle(title, fontsize=10)
+    return fig, {k: np.asarray(v) for k, v in table.items()}
+
+
+@figure("deep-regression-data", suite="deep-regression")
+def make(ctx: FigureContext) -> FigureOutput:
+    """Test MSE per parameter vs training-set size N_D, per architecture, with fitted exponents."""
+    run = ctx.load_artifact("data_sweep")
+    fig, table = scaling_panels(run, "n_d", r"training-set size $N_D$", r"$\alpha_D$",
+                                f"deep regression on spin textures ({run.result.get('preset')}): geometric mean over seeds")
+    return FigureOutput(fig, table, caption="Geometric-mean test MSE (standardised targets) against N_D, one panel per "
+                        "parameter, one marker per architecture; lines: pure power law over the fitted window, "
+                        "alpha_D with its 95% bootstrap interval (cf. Cadez & Kim 2025, Fig. 1).")
