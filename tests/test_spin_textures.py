@@ -208,3 +208,11 @@ def test_bad_theta_to_period():
     for bad in (0.0, 180.0, -3.0):
         with pytest.raises(ValueError, match="theta_deg"):
             st.moire_period(bad)
+
+
+def test_fixed_origin_makes_image_a_function_of_the_free_parameters():
+    spec = TextureSpec(size=16, theta_deg=(3.0, 3.0), J=(1.0, 1.0), D=(0.2, 0.2), random_origin=False)
+    x, _ = st.generate(spec, 0, np.arange(4))
+    assert np.ptp(x, axis=0).max() == 0.0  # identical parameters, no nuisance: identical images
+    x2, _ = st.generate(TextureSpec(size=16, theta_deg=(3.0, 3.0), J=(1.0, 1.0), D=(0.2, 0.2)), 0, np.arange(4))
+    assert np.ptp(x2, axis=0).max() > 0.5  # random origin and orientation move the bubbles
