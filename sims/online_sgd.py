@@ -56,7 +56,7 @@ def simulate_online_sgd(spectrum: Spectrum, *, K: int, M: int, eta: "float | Seq
                         alpha_min: float | None = None, sigma_J: float = 0.01, sigma_B: float = 1.0,
                         v_student: Any = 1.0, v_teacher: Any = 1.0, trainable: Any = None, device: str = "cpu",
                         dtype: torch.dtype = torch.float64, chunk: int = 256, allow_unstable: bool = False,
-                        blowup: float = 1e6, threads: int | None = 1) -> TwoLayerCurve:
+                        blowup: float = 1e6, threads: int | None = 1, teacher: str = "gaussian") -> TwoLayerCurve:
     """Train the student by online SGD for every (seed, η) pair at once and record ε_g(α).
 
     Parameters
@@ -68,6 +68,7 @@ def simulate_online_sgd(spectrum: Spectrum, *, K: int, M: int, eta: "float | Seq
     seeds : an int n (seeds 0..n-1) or explicit seeds; seed s samples the weights with
         ``np.random.default_rng(s)`` as the ODE's ``random_initial_conditions`` does.
     trainable : None, an int (top eigenspaces trained) or a boolean mask over the L eigenspaces.
+    teacher : 'gaussian' or 'rademacher' teacher entries (see ``sample_weights``).
     device : 'cpu' or 'cuda'.
     allow_unstable : a linear run with η above the stability bound is refused unless True.
     threads : torch intra-op threads on CPU during the run (restored afterwards); the per-step
@@ -123,13 +124,14 @@ def simulate_online_sgd(spectrum: Spectrum, *, K: int, M: int, eta: "float | Seq
                                        activation=activation, n_alpha=n_alpha, alpha_min=alpha_min, sigma_J=sigma_J,
                                        sigma_B=sigma_B, v_student=v_student, v_teacher=v_teacher, trainable=trainable,
                                        device=device, dtype=dtype, chunk=chunk, allow_unstable=allow_unstable,
-                                       blowup=blowup, threads=None)
+                                       blowup=blowup, threads=None, teacher=teacher)
         finally:
             torch.set_num_threads(old_threads)
     # weights: per seed, numpy-sampled (same stream as random_initial_conditions)
     Js, Bs = [], []
     for s in seed_list:
-        J0, B0 = sample_weights(spectrum, K, M, sigma_J=sigma_J, sigma_B=sigma_B, rng=np.random.default_rng(s))
+        J0, B0 = sample_weights(spectrum, K, M, sigma_J=sigma_J, sigma_B=sigma_B, rng=np.random.default_rng(s),
+                                teacher=teacher)
         Js.append(J0)
         Bs.append(B0)
     nE = etas.size

@@ -116,12 +116,17 @@ def order_parameters_from_weights(J: np.ndarray, B: np.ndarray, spectrum: Spectr
 
 
 def sample_weights(spectrum: Spectrum, K: int, M: int, *, sigma_J: float = 0.01, sigma_B: float = 1.0,
-                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Student J ~ N(0, σ_J² I), teacher B ~ N(0, σ_B² I), shapes (K, N), (M, N).
+                   rng: np.random.Generator, teacher: str = "gaussian") -> tuple[np.ndarray, np.ndarray]:
+    """Student J ~ N(0, σ_J² I), teacher B ~ N(0, σ_B² I) (or ±σ_B entries), shapes (K, N), (M, N).
 
     σ_J = 0.01 is the paper's Figs. 1-3 value; σ_B = 1 (unit teacher weights) is the standard
-    choice, not verified from the paper's text [unknown; a parameter].
+    choice, not verified from the paper's text [unknown; a parameter].  ``teacher='rademacher'``
+    draws B entries ±σ_B: the same first two moments, but every eigendirection carries the
+    same teacher weight, which removes the χ² spread of d^l(0) (a variance reduction for
+    exponent fits on single runs of the linear network).
     """
+    if teacher not in ("gaussian", "rademacher"):
+        raise ValueError(f"teacher must be 'gaussian' or 'rademacher', got {teacher!r}")
     _check_km(K, M)
     if not (np.isfinite(sigma_J) and sigma_J >= 0):
         raise ValueError(f"sigma_J must be finite and >= 0, got {sigma_J!r}")
@@ -130,19 +135,22 @@ def sample_weights(spectrum: Spectrum, K: int, M: int, *, sigma_J: float = 0.01,
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy Generator (np.random.default_rng(seed))")
     N = spectrum.N
-    B = sigma_B * rng.standard_normal((M, N))
+    if teacher == "gaussian":
+        B = sigma_B * rng.standard_normal((M, N))
+    else:
+        B = sigma_B * (2.0 * rng.integers(0, 2, size=(M, N)) - 1.0)
     J = sigma_J * rng.standard_normal((K, N))
     return J, B
 
 
 def random_initial_conditions(spectrum: Spectrum, K: int, M: int, *, sigma_J: float = 0.01, sigma_B: float = 1.0,
-                              rng: np.random.Generator) -> OrderParameters:
+                              rng: np.random.Generator, teacher: str = "gaussian") -> OrderParameters:
     """Initial overlaps from weights actually sampled at the spectrum's N (Sec. 3 of the paper).
 
     The O(σ_J/√N) random part of r^l is what breaks the student's permutation symmetry;
     it is kept as sampled, never set to zero.
     """
-    J, B = sample_weights(spectrum, K, M, sigma_J=sigma_J, sigma_B=sigma_B, rng=rng)
+    J, B = sample_weights(spectrum, K, M, sigma_J=sigma_J, sigma_B=sigma_B, rng=rng, teacher=teacher)
     return order_parameters_from_weights(J, B, spectrum)
 
 

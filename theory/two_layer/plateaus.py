@@ -26,7 +26,7 @@ from scipy.optimize import root
 from nsl.theory.spectra import Spectrum
 from nsl.theory.two_layer.ode import TwoLayerODE, check_eta, eg_from_covariances
 
-__all__ = ["FixedPoint", "PlateauInfo", "symmetric_fixed_point", "plateau_height_gradient_flow", "escape_rate",
+__all__ = ["FixedPoint", "PlateauInfo", "symmetric_fixed_point", "plateau_height_gradient_flow", "escape_rate", "escape_time",
            "detect_plateau", "escape_time_scaling"]
 
 
@@ -202,3 +202,26 @@ def escape_time_scaling(values: np.ndarray, times: np.ndarray) -> dict:
         raise ValueError("values and times must be equal-length arrays with >= 2 points")
     k, b = np.polyfit(x, y, 1)
     return {"exponent": float(k), "amplitude": float(np.exp(b))}
+
+
+def escape_time(alpha: np.ndarray, eg: np.ndarray, height: float, *, fraction: float = 0.5) -> float:
+    """First α where ε_g falls below ``fraction`` × ``height`` (log-interpolated); NaN if never.
+
+    With ``height`` the symmetric fixed point's ε_g this is the plateau's end even when the
+    plateau is too short to be flat (large L), the definition of the reference note's Sec. 8.
+    """
+    alpha = np.asarray(alpha, float)
+    eg = np.asarray(eg, float)
+    if not (0 < fraction < 1):
+        raise ValueError(f"fraction must be in (0, 1), got {fraction}")
+    if not (np.isfinite(height) and height > 0):
+        raise ValueError(f"height must be > 0, got {height!r}")
+    below = np.nonzero(eg < fraction * height)[0]
+    if below.size == 0:
+        return float("nan")
+    k = below[0]
+    if k == 0:
+        return float(alpha[0])
+    la, le = np.log(alpha[k - 1:k + 1]), np.log(np.maximum(eg[k - 1:k + 1], 1e-300))
+    target = np.log(fraction * height)
+    return float(np.exp(la[0] + (target - le[0]) * (la[1] - la[0]) / (le[1] - le[0])))
