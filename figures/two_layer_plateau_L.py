@@ -1,0 +1,48 @@
+"""Figure ``two-layer-plateau-L``: ε_g(α) of the erf committee machine for several L.
+
+After Worschech & Rosenow 2024, Fig. 1 (K = M = 2, η = 0.1, β = 1, σ_J = 0.01, N = 1024): the
+plateau shortens as the number L of distinct eigenvalues grows and the tail turns from
+exponential to a power law.  Right: the ODE against the seed-mean of the torch simulation
+(K = M = 2, N = 1024, L = 16, η = 0.5) with the seed spread.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from nsl.context import FigureContext, FigureOutput
+from nsl.registry import figure
+
+
+@figure("two-layer-plateau-L", suite="two-layer")
+def make(ctx: FigureContext) -> FigureOutput:
+    """erf two-layer learning curves for several L (ODE) and ODE vs simulation."""
+    import matplotlib.pyplot as plt
+
+    from nsl.theory.two_layer.plateaus import symmetric_fixed_point
+
+    run = ctx.load_artifact("escape_L")
+    a, eg, Ls = run.arrays["alpha"], run.arrays["eg"], run.arrays["L"]
+    sim = ctx.load_artifact("sim_erf")
+    fp = symmetric_fixed_point(2, 0.1).eg
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    cmap = plt.get_cmap("viridis")
+    for j, L in enumerate(Ls):
+        a1.loglog(a, eg[j], color=cmap(j / max(1, len(Ls) - 1)), label=f"L = {int(L)}")
+    a1.axhline(fp, color="k", ls=":", lw=1, label=f"symmetric fixed point {fp:.4f}")
+    a1.set_ylim(max(eg.min(), 1e-9), 1)
+    a1.set_xlabel("alpha = steps / N")
+    a1.set_ylabel("eg")
+    a1.set_title("erf, K = M = 2, eta = 0.1, beta = 1, N = 1024 (ODE)")
+    a1.legend(fontsize=7)
+    sa, es, eo = sim.arrays["alpha"], sim.arrays["eg_sim"], sim.arrays["eg_ode"]
+    m, s = es.mean(0), es.std(0, ddof=1)
+    a2.fill_between(sa, m - s, m + s, color="C1", alpha=0.3, label=f"SGD, {es.shape[0]} seeds (mean +- sd)")
+    a2.loglog(sa, m, "C1o", ms=3)
+    a2.loglog(sa, eo.mean(0), "k-", label="ODE, same initial weights")
+    a2.set_xlabel("alpha")
+    a2.set_ylabel("eg")
+    a2.set_title("ODE vs online SGD (N = 1024, L = 16, eta = 0.5)")
+    a2.legend(fontsize=8)
+    fig.tight_layout()
+    table = {"alpha": a, **{f"eg_L{int(L)}": eg[j] for j, L in enumerate(Ls)}}
+    return FigureOutput(fig, table, "eg(alpha) for several L (the plateau shrinks with L); ODE vs SGD")

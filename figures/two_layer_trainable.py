@@ -1,0 +1,36 @@
+"""Figure ``two-layer-trainable``: ε_g(∞) against the number N_l of trained input components.
+
+After Worschech & Rosenow 2024, Fig. 3 (L = N = 256, K = M = 1, η = 0.05, β = 1): the ODE
+end points with only the top N_l eigendirections trained, the closed form
+ε_res/(1 − (ηV/2N)Σ_{trained} m_l λ_l), and the expected law ∝ N_l^(−β).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from nsl.context import FigureContext, FigureOutput
+from nsl.registry import figure
+
+
+@figure("two-layer-trainable", suite="two-layer")
+def make(ctx: FigureContext) -> FigureOutput:
+    """eg(inf) vs the number of trainable student components N_l."""
+    import matplotlib.pyplot as plt
+
+    run = ctx.load_artifact("trainable_law")
+    nl, eo, ec = run.arrays["n_l"], run.arrays["eg_ode"], run.arrays["eg_closed"]
+    nb, ee = run.arrays["n_l_big"], run.arrays["eg_expected"]
+    b = run.result["beta"]
+    fig, ax = plt.subplots(figsize=(6, 4.3))
+    ax.loglog(nl, eo, "ko", label=f"ODE end point (L=N=256, one init); fit {run.result['fit_alpha']:.2f} "
+                                  f"[{run.result['fit_ci'][0]:.2f}, {run.result['fit_ci'][1]:.2f}]")
+    ax.loglog(nl, ec, "C1x", ms=9, label="closed form, same init")
+    ax.loglog(nb, ee, "C0s-", ms=4, label="expected, L=N=8192")
+    ax.loglog(nb, ee[0] * (nb / nb[0]) ** (-b), "C0:", label=f"N_l^-{b:g}")
+    ax.set_xlabel("N_l (trained eigendirections)")
+    ax.set_ylabel("eg(alpha -> inf)")
+    ax.set_title("linear, K = M = 1, eta = 0.05, beta = 1")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return FigureOutput(fig, {"n_l": nl, "eg_ode": eo, "eg_closed": ec},
+                        "scaling law in the number of trainable components: eg(inf) ~ N_l^-beta")
