@@ -85,3 +85,15 @@ def test_bad_input():
         learning_curve(np.r_[k[:-1] ** -2, 0.0], k ** -2, 10)
     with pytest.raises(ValueError, match="b"):
         asymptotic_exponent(1.0, 2.0)
+
+
+def test_fixed_ridge_exponent_crossover():
+    # fixed λ in (K + λI): once κ → λ the exponent becomes min(a−1, 2b)/b (b = a = 2: 1 → 1/2) [derived]
+    k = np.arange(1, 10 ** 6 + 1.0)
+    eta = k ** -2.0
+    D = np.geomspace(3e4, 3e5, 6)
+    lc = learning_curve(eta, eta, D, ridge=1e-2)
+    slope = -np.polyfit(np.log(D), np.log(lc.error), 1)[0]
+    pred = asymptotic_exponent(2.0, 2.0, ridge=1e-2)
+    assert abs(slope - pred.exponent) < 0.06 and pred.exponent == 0.5
+    assert np.all(np.abs(lc.kappa / 1e-2 - 1) < 0.1)  # κ has reached the ridge

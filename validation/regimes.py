@@ -128,11 +128,12 @@ def run(ctx) -> list[Row]:
     n_groups, per_group = (2, 4) if quick else (4, 10)
     var_seeds = 12 if quick else 30
     alphas = [0.5, 2.0] if quick else [0.25, 0.5, 2.0, 3.0]
-    ts_d = [3, 4, 6] if quick else [2, 3, 4, 5, 6, 8]
-    ts_steps = 12000 if quick else 40000
-    ts_width = 64 if quick else 192
-    ts_D = [64, 128, 256, 512, 1024, 2048] if quick else [64, 128, 256, 512, 1024, 2048, 4096, 8192]
-    krr_seeds = 16 if quick else 40
+    ts_d = [3, 6] if quick else [2, 3, 4, 5, 6, 8]
+    ts_steps = 12000 if quick else 20000
+    ts_width = 64 if quick else 96
+    ts_D = [64, 128, 256, 512, 1024, 2048] if quick else [64, 128, 256, 512, 1024, 2048, 4096]
+    ts_seeds = 3 if quick else 5
+    krr_seeds = 12 if quick else 40
     common = {"kind": "rf", "teacher_average": True, "device": dev}
     grid = []
     for g in range(n_groups):
@@ -161,7 +162,7 @@ def run(ctx) -> list[Row]:
                      "width": 2048 if quick else 4096, "n_nets": 4 if quick else 8, "n_x": 4, "d": 10, "seed": 5,
                      "device": dev})
     for d in ts_d:
-        grid.append({"kind": "ts", "d": d, "D": ts_D, "n_seeds": 3 if quick else 8, "seed": 6000 + d,
+        grid.append({"kind": "ts", "d": d, "D": ts_D, "n_seeds": ts_seeds, "seed": 6000 + d,
                      "width": ts_width, "steps": ts_steps, "eval_every": 250, "device": dev})
     # the slowest cells first (teacher-student), so the pool stays busy
     grid.sort(key=lambda c: {"ts": 0, "rf": 1, "ntk": 2, "krr": 3}[c["kind"]])
