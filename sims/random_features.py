@@ -274,7 +274,8 @@ def _teacher_averaged(lam, s2, X, V, Z, Ps, Ds, ridge, noise, limits, S, loss, l
 
 
 def simulate_krr(eigenvalues, target_power, D_values, *, n_seeds: int, seed: int, ridge: float = 0.0,
-                 noise: float = 0.0, seed_chunk: int | None = None, device: str = "cpu") -> np.ndarray:
+                 noise: float = 0.0, teacher_average: bool = False, seed_chunk: int | None = None,
+                 device: str = "cpu") -> np.ndarray:
     """Excess test error of kernel ridge regression with a linear kernel on Gaussian features.
 
     x ~ N(0, diag η) in R^K (η = ``eigenvalues``), teacher f*(x) = w·x with w_k ~ N(0, v_k/η_k)
@@ -282,6 +283,8 @@ def simulate_krr(eigenvalues, target_power, D_values, *, n_seeds: int, seed: int
     solves (X Xᵀ + ridge I) a = y (unnormalised Gram matrix, the convention of
     :func:`nsl.theory.learning_curves.learning_curve`), β = Xᵀa; E_g = (w − β)ᵀ diag(η) (w − β)
     exactly.  Nested D within each seed.  Returns (n_seeds, nD).
+    ``teacher_average=True`` averages E_g over the teacher weights (and the label noise) exactly:
+    with M = Xᵀ(XXᵀ + ridge I)⁻¹X, E_w E_g = Tr[(I − M) diag(v/η) (I − M)ᵀ diag η] + σ² Tr(Gᵢ X diag η Xᵀ Gᵢ).
     """
     import torch
 
@@ -291,6 +294,8 @@ def simulate_krr(eigenvalues, target_power, D_values, *, n_seeds: int, seed: int
     if v.shape != (K,) or not np.all(np.isfinite(v)) or np.any(v < 0):
         raise ValueError(f"target_power must be {K} finite values >= 0 (one per eigenvalue)")
     Ds = _check_sizes("D_values", D_values, None, "")
+    if not isinstance(teacher_average, (bool, np.bool_)):
+        raise ValueError(f"teacher_average must be True or False, got {teacher_average!r}")
     if ridge == 0 and Ds.max() >= K:
         raise ValueError(f"D_values must be < the number of modes ({K}) for ridgeless regression, got {Ds.max()}")
     Dm = int(Ds.max())
@@ -307,6 +312,22 @@ def simulate_krr(eigenvalues, target_power, D_values, *, n_seeds: int, seed: int
         w = torch.stack([torch.randn(K, generator=g, dtype=dt, device=device) for g in gs]) * wstd
         eps = torch.stack([torch.randn(Dm, generator=g, dtype=dt, device=device) for g in gs])
         y = (X @ w[..., None])[..., 0] + (np.sqrt(noise) * eps if noise else 0.0)
+        if teacher_average:
+            w2 = wstd ** 2
+            for j, D in enumerate(Ds):
+                XD = X[:, :D]
+                G = XD @ XD.transpose(1, 2)
+                if ridge:
+                    G = G + ridge * torch.eye(int(D), dtype=dt, device=device)
+                Gi = torch.linalg.inv(G)
+                XSX = (XD * eta_t) @ XD.transpose(1, 2)
+                XWX = (XD * w2) @ XD.transpose(1, 2)
+                XWSX = (XD * (w2 * eta_t)) @ XD.transpose(1, 2)
+                val = (w2 * eta_t).sum() - 2 * _tr(Gi, XWSX) + _tr(Gi @ XWX @ Gi, XSX)
+                if noise:
+                    val = val + noise * _tr(Gi @ Gi, XSX)
+                out[c0:c0 + len(gs), j] = val.cpu().numpy()
+            continue
         for j, D in enumerate(Ds):
             XD = X[:, :D]
             G = XD @ XD.transpose(1, 2)

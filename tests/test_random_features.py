@@ -102,3 +102,21 @@ def test_teacher_average_is_exact(path, monkeypatch):
             IM = np.eye(S) - Mp
             ref = np.trace(IM @ np.diag(s ** 2) @ IM.T @ np.diag(lam))
             assert abs(r["loss_proj"][k, i] / ref - 1) < 1e-8
+
+
+def test_krr_teacher_average_is_exact():
+    import torch
+    from nsl.sims.random_features import seed_generators
+
+    eta = np.arange(1, 41.0) ** -2
+    v = np.arange(1, 41.0) ** -2.5
+    r = simulate_krr(eta, v, [7, 15], n_seeds=1, seed=4, ridge=0.01, noise=0.3, teacher_average=True)
+    g = seed_generators(4, 1)[0]
+    X = (torch.randn(15, 40, generator=g, dtype=torch.float64) * torch.as_tensor(eta).sqrt()).numpy()
+    for j, d in enumerate([7, 15]):
+        XD = X[:d]
+        Gi = np.linalg.inv(XD @ XD.T + 0.01 * np.eye(d))
+        M = XD.T @ Gi @ XD
+        IM = np.eye(40) - M
+        ref = np.trace(IM @ np.diag(v / eta) @ IM.T @ np.diag(eta)) + 0.3 * np.trace(Gi @ XD @ np.diag(eta) @ XD.T @ Gi)
+        assert abs(r[0, j] / ref - 1) < 1e-9

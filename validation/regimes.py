@@ -89,7 +89,8 @@ def run_cell(cfg: dict):
 
         k = np.arange(1, cfg["K"] + 1, dtype=float)
         e = simulate_krr(k ** -cfg["b"], k ** -cfg["a"], cfg["D"], n_seeds=cfg["n_seeds"], seed=cfg["seed"],
-                         ridge=cfg["ridge"], noise=cfg["noise"], device=cfg.get("device", "cpu"))
+                         ridge=cfg["ridge"], noise=cfg["noise"], teacher_average=cfg.get("teacher_average", False),
+                         device=cfg.get("device", "cpu"))
         return {"error": e, "D": np.asarray(cfg["D"])}, {}
     if kind == "ntk":
         from nsl.sims.teacher_student import empirical_kernels
@@ -133,7 +134,7 @@ def run(ctx) -> list[Row]:
     ts_width = 64 if quick else 96
     ts_D = [64, 128, 256, 512, 1024, 2048] if quick else [64, 128, 256, 512, 1024, 2048, 4096]
     ts_seeds = 3 if quick else 5
-    krr_seeds = 12 if quick else 40
+    krr_seeds = 8 if quick else 40
     common = {"kind": "rf", "teacher_average": True, "device": dev}
     grid = []
     for g in range(n_groups):
@@ -154,7 +155,7 @@ def run(ctx) -> list[Row]:
     krr_cases = [(2.0, 2.0, 0.0, 0.0), (2.0, 2.0, 1e-3, 0.1), (2.0, 2.0, 0.1, 0.1), (1.5, 3.0, 0.0, 0.0),
                  (2.0, 6.0, 0.0, 0.0)]
     for i, (b, a, lam, s2) in enumerate(krr_cases):
-        grid.append({"kind": "krr", "b": b, "a": a, "ridge": lam, "noise": s2, "K": 4000, "D": krr_D,
+        grid.append({"kind": "krr", "b": b, "a": a, "ridge": lam, "noise": s2, "K": 4000, "D": krr_D, "teacher_average": True,
                      "n_seeds": krr_seeds, "seed": 4000 + i, "device": dev})
     ntk_cases = [("relu", 2.0), ("erf", 1.5)]
     for act, sw2 in ntk_cases:
@@ -305,8 +306,8 @@ def _krr_rows(ctx, items, D, nb):
             rows.append(Row.check(SUITE, f"KRR learning curve sim/theory, worst D ({tag})", 1.0, ratio[worst],
                                   tolerance=tol, ci=(ratio[worst] - 2 * se[worst] / th[worst],
                                                      ratio[worst] + 2 * se[worst] / th[worst]),
-                                  note=f"D={int(D[worst])}; ratios {np.round(ratio, 3).tolist()}, {e.shape[0]} seeds, "
-                                       f"K={c['K']} (V7: theory 0.0239 at D=100 ridgeless)"))
+                                  note=f"D={int(D[worst])}; ratios {np.round(ratio, 3).tolist()}, {e.shape[0]} seeds "
+                                       f"(teacher-averaged), K={c['K']} (V7: theory 0.0239 at D=100 ridgeless)"))
             if c["ridge"] == 0 and c["noise"] == 0:
                 i100 = list(D).index(100.0)
                 rows.append(Row.check(SUITE, "KRR theory E_g(D=100), eta=v=k^-2 (V7)", 0.0239, th[i100],
@@ -335,6 +336,14 @@ def _ntk_rows(ctx, items):
             err = np.abs(E.mean(0) - th) / scale
             se = E.std(0, ddof=1) / np.sqrt(E.shape[0]) / scale
             w = np.unravel_index(np.argmax(err), err.shape)
+            single = max(float(np.max(np.abs(e - th) / scale)) for e in E)
+            if single > 0.015:
+                ctx.note(f"V13 ({name.upper()}, {c['activation']}): the reference note quotes <= 1.5 % agreement at "
+                         f"width 3000; single width-{c['width']} nets here deviate by up to {100 * single:.1f} % of the "
+                         f"diagonal scale; this is the expected finite-width scatter (for ReLU the per-unit relative "
+                         f"variance of phi^2 is E[phi^4]/E[phi^2]^2 - 1 = 5, so the NNGP scatters by ~2.2/sqrt(width), "
+                         f"4 % at width 3000; measured rms 0.096/0.050/0.029 at width 512/2048/8192). The mean of "
+                         f"{E.shape[0]} nets is checked against its standard error instead.")
             rows.append(Row.check(SUITE, f"{name.upper()} recursion vs empirical width-{c['width']} net "
                                          f"({c['activation']}, depth {c['depth']}), worst entry / diag scale",
                                   float(th[w] / scale[w]), float(E.mean(0)[w] / scale[w]), tolerance=0.015,
@@ -383,6 +392,9 @@ def _ts_rows(ctx, items, nb):
                               ci=ci, note=f"alpha_D={f.alpha:.3f} {np.round(f.alpha_ci, 3).tolist()}, width {c['width']}, "
                                           f"{c['steps']} Adam steps, {y.shape[0]} seeds, D in {int(D.min())}..{int(D.max())}; "
                                           f"loose (+-25 %) as in the paper's Fig 1b (V12)"))
+    ctx.note("Teacher-student (V12): the paper trains width-192 students for 40k Adam steps on GPU; the quick preset "
+             "uses width 64 and 12k steps on CPU, so the largest training sets are partly optimisation-limited (the "
+             "curves flatten at large D for small d) and 4/alpha_D is only checked to +-25 %, as the paper's Fig 1b.")
     ctx.save_artifact("teacher_student", {"d": np.array(ds), "alpha_D": np.array(al), "alpha_lo": np.array(lo),
                                           "alpha_hi": np.array(hi), "D": np.asarray(items[0][1].arrays["D"]), **curves}, {})
     return rows
