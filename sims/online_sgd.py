@@ -33,14 +33,19 @@ class DivergenceError(FloatingPointError):
     """An SGD run blew up (non-finite or exploding weights)."""
 
 
-def order_parameters_torch(J: torch.Tensor, B: torch.Tensor, onehot: torch.Tensor, N: int):
-    """q (S, L, K, K), r (S, L, K, M), t (S, L, M, M) from weights (S, K, N), (S, M, N) and the (N, L) eigenspace map."""
-    Jl = J.unsqueeze(-2) * onehot.T  # (S, K, L, N)
-    q = torch.einsum("sila,skla->slik", Jl, J.unsqueeze(-2).expand_as(Jl)) / N
-    r = torch.einsum("sila,sna->slin", Jl, B) / N
-    Bl = B.unsqueeze(-2) * onehot.T
-    t = torch.einsum("snla,sma->slnm", Bl, B) / N
-    return q, r, t
+def order_parameters_torch(J: torch.Tensor, B: torch.Tensor, block: torch.Tensor, L: int, N: int):
+    """q (S, L, K, K), r (S, L, K, M), t (S, L, M, M) from weights (S, K, N), (S, M, N).
+
+    ``block`` (N,) long holds each coordinate's eigenspace index; segment sums by ``index_add_``
+    keep the memory at S·K·(K+M)·N.
+    """
+    def seg(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        prod = a.unsqueeze(2) * b.unsqueeze(1)  # (S, A, B, N)
+        out = torch.zeros((*prod.shape[:-1], L), dtype=prod.dtype, device=prod.device)
+        out.index_add_(-1, block, prod)
+        return out.permute(0, 3, 1, 2) / N
+
+    return seg(J, J), seg(J, B), seg(B, B)
 
 
 def _torch_g(name: str):
@@ -146,8 +151,7 @@ def simulate_online_sgd(spectrum: Spectrum, *, K: int, M: int, eta: "float | Seq
     w_t = torch.tensor(w, dtype=dtype, device=dev)
     sqrt_lam = torch.tensor(np.sqrt(spectrum.full()), dtype=dtype, device=dev)
     coord_mask = torch.tensor(np.repeat(mask_l, spectrum.multiplicities), dtype=dtype, device=dev)
-    onehot = torch.zeros((N, L), dtype=dtype, device=dev)
-    onehot[torch.arange(N), torch.tensor(np.repeat(np.arange(L), spectrum.multiplicities))] = 1.0
+    block = torch.tensor(np.repeat(np.arange(L), spectrum.multiplicities), dtype=torch.long, device=dev)
     g, gp = _torch_g(act.name)
     # the input stream: numpy's ziggurat sampler on CPU (much faster than torch.randn in float64),
     # torch's generator on the GPU; both seeded from the run's seeds alone
@@ -167,10 +171,10 @@ def simulate_online_sgd(spectrum: Spectrum, *, K: int, M: int, eta: "float | Seq
     q_rec = np.zeros((R_, steps_rec.size, L, K, K))
     r_rec = np.zeros((R_, steps_rec.size, L, K, M))
     eg_rec = np.zeros((R_, steps_rec.size))
-    _, _, t_np = (a.cpu().numpy() for a in order_parameters_torch(J, B, onehot, N))
+    _, _, t_np = (a.cpu().numpy() for a in order_parameters_torch(J, B, block, L, N))
 
     def record(idx: int, step: int) -> None:
-        q, r, _ = order_parameters_torch(J, B, onehot, N)
+        q, r, _ = order_parameters_torch(J, B, block, L, N)
         q, r = q.cpu().numpy(), r.cpu().numpy()
         q_rec[:, idx], r_rec[:, idx] = q, r
         Q = np.einsum("l,slik->sik", spectrum.values, q)
@@ -185,7 +189,7 @@ def simulate_online_sgd(spectrum: Spectrum, *, K: int, M: int, eta: "float | Seq
                                   f"(linear-network stability bound eta_c={bound:.6g} = 2N/(sum v_i^2 Tr Sigma); "
                                   f"{act.name} networks diverge near it as well)")
 
-    q0, r0, _ = order_parameters_torch(J, B, onehot, N)
+    q0, r0, _ = order_parameters_torch(J, B, block, L, N)
     Q0 = np.einsum("l,slik->sik", spectrum.values, q0.cpu().numpy())
     R0 = np.einsum("l,slin->sin", spectrum.values, r0.cpu().numpy())
     T0 = np.einsum("l,slnm->snm", spectrum.values, t_np)

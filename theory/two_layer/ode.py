@@ -217,11 +217,18 @@ class TwoLayerODE:
         d = np.diagonal(Om, axis1=-2, axis2=-1)  # (..., P)
         Qd = d[..., :K]
         S = Om[..., :K, :]  # (..., K, P) student-vs-all
-        I4 = self.act.i4(Qd[..., :, None, None, None], Q[..., :, :, None, None], S[..., :, None, :, None],
-                         S[..., :, None, None, :], Qd[..., None, :, None, None], S[..., None, :, :, None],
-                         S[..., None, :, None, :], d[..., None, None, :, None], Om[..., None, None, :, :],
-                         d[..., None, None, None, :])
-        return np.einsum("...ikab,a,b->...ik", I4, self.coef, self.coef)
+        P = K + M
+        batch = int(np.prod(lead)) if lead else 1
+        step = max(1, int(4e6 // max(1, batch * K * P * P)))  # rows i per chunk: bounded temporaries
+        out = np.empty((*lead, K, K))
+        for i0 in range(0, K, step):
+            sl = slice(i0, min(K, i0 + step))
+            I4 = self.act.i4(Qd[..., sl, None, None, None], Q[..., sl, :, None, None], S[..., sl, None, :, None],
+                             S[..., sl, None, None, :], Qd[..., None, :, None, None], S[..., None, :, :, None],
+                             S[..., None, :, None, :], d[..., None, None, :, None], Om[..., None, None, :, :],
+                             d[..., None, None, None, :])
+            out[..., sl, :] = np.einsum("...ikab,a,b->...ik", I4, self.coef, self.coef)
+        return out
 
     def eg_from(self, Q: np.ndarray, R: np.ndarray) -> np.ndarray:
         """ε_g = ½ E[(σ − ζ)²] from (Q, R) and the fixed T (batched over leading axes)."""
