@@ -7,7 +7,7 @@ size N_D and model size N_M; their optimiser details are not public, so this is 
   (:meth:`nsl.sims.spin_textures.TextureSpec.target_moments`), so the reported test MSE per
   parameter is in units of the prior variance (a constant predictor scores 1) and does not
   depend on N_D;
-* AdamW (Loshchilov & Hutter 2019), linear warm-up over ``warmup_frac`` of the steps then
+* AdamW (Loshchilov & Hutter 2019) with global gradient-norm clipping, linear warm-up over ``warmup_frac`` of the steps then
   cosine decay to zero ("adjustable learning-rate schedule": the number of steps grows with
   N_D as ``epochs · N_D / batch_size`` clipped to [min_steps, max_steps]);
 * a small learning-rate search (:func:`lr_search`) per (architecture, size) on the validation
@@ -50,7 +50,8 @@ class TrainConfig:
     schedule: str = "cosine"
     eval_every: int = 50
     patience: int = 8
-    stop_after_frac: float = 0.5
+    stop_after_frac: float = 0.75
+    grad_clip: float = 1.0
     seed: int = 0
     device: str = "cpu"
 
@@ -69,6 +70,8 @@ class TrainConfig:
             raise ValueError(f"epochs must be > 0, got {self.epochs!r}")
         if not (0 <= self.warmup_frac < 1):
             raise ValueError(f"warmup_frac must lie in [0, 1), got {self.warmup_frac!r}")
+        if not (self.grad_clip > 0):
+            raise ValueError(f"grad_clip must be > 0 (global gradient-norm bound), got {self.grad_clip!r}")
         if not (0 <= self.stop_after_frac <= 1):
             raise ValueError(f"stop_after_frac must lie in [0, 1], got {self.stop_after_frac!r}")
         if self.schedule not in ("cosine", "constant"):
@@ -175,6 +178,7 @@ def train_regressor(arch: str, model_kw: dict, data: dict, cfg: TrainConfig) -> 
         loss = torch.mean((model(xtr[idx]) - ytr[idx]) ** 2)
         opt.zero_grad(set_to_none=True)
         loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
         opt.step()
         done = step + 1
         if done % cfg.eval_every == 0 or done == steps:
