@@ -343,6 +343,14 @@ def run(ctx) -> list[Row]:
         sp = power_law_spectrum(64, b, N=256)
         d0 = expected_d0(sp)
         e = {eta: linear_eg_exact(np.array([100.0, 200.0]), d0, sp, eta=eta) for eta in (1.9, 2.1)}
-        rows.append(Row.at_least(NAME, f"linear eta=1.9 decays and eta=2.1 grows (beta={b}, L=64)",
+        rows.append(Row.at_least(NAME, f"linear closed form: eta=1.9 decays and eta=2.1 grows (beta={b}, L=64)",
                                  float(e[1.9][1] < e[1.9][0] and e[2.1][1] > e[2.1][0]), 1.0))
+    from nsl.sims.online_sgd import simulate_online_sgd
+
+    sp = power_law_spectrum(16, 1.0, N=1024)
+    st = simulate_online_sgd(sp, K=1, M=1, eta=[1.9, 2.1], alpha_max=30.0, seeds=1, n_alpha=4, alpha_min=1.0,
+                             activation="linear", allow_unstable=True, blowup=1e12, device=ctx.device)
+    g19, g21 = st.eg[0, -1] / st.eg[0, 0], st.eg[1, -1] / st.eg[1, 0]
+    rows.append(Row.at_least(NAME, "linear SGD (N=1024, L=16): eta=1.9 decays and eta=2.1 grows by alpha=30",
+                             float(g19 < 1 < g21), 1.0, note=f"eg(30)/eg(1) = {g19:.3g} (1.9), {g21:.3g} (2.1)"))
     return rows
