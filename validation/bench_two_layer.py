@@ -9,10 +9,17 @@
 3. simulation throughput (SGD steps per second) with seeds batched, against one run;
 4. the paper's largest setting K = M = 40, L = N = 512, η = 0.01: one ODE right-hand side, the
    RK45 step size over α ≤ 0.1 and the extrapolated time to α = 10⁴; the simulation's time for
-   10 seeds to α = 10⁴ extrapolated from its measured step rate.
+   10 seeds to α = 10⁴ extrapolated from its measured step rate;
+5. where ``NSL_NN2PP_ODE`` names a built ``scmpp_ode.exe`` of sgoldt/nn2pp (C++/Armadillo, explicit
+   Euler, built beside nsl and never copied into it): the isotropic ODE (L = 1, K = M = 2, erf,
+   η = 0.1, α ≤ 10⁴) from the same initial overlaps (passed with ``--prefix``), both errors
+   measured against our BDF at rtol 1e-12.
 """
 from __future__ import annotations
 
+import os
+import subprocess
+import tempfile
 import time
 
 import numpy as np
@@ -90,4 +97,39 @@ def bench(quick: bool = True, device: str = "cpu") -> list[Measurement]:
     t_simb = 1e4 * 512 / sb.meta["steps_per_s"]
     out.append(Measurement("online SGD K=M=40, L=N=512, 10 seeds batched, to alpha=1e4 (extrapolated)", t_simb, "s",
                            "one day", 86400.0, note=f"{sb.meta['steps_per_s']:.0f} batched steps/s on {device}"))
+    exe = os.environ.get("NSL_NN2PP_ODE")
+    if exe and os.path.exists(exe):
+        out.append(_nn2pp(exe, 1e3 if quick else 1e4))
     return out
+
+
+def _nn2pp(exe: str, steps: float) -> Measurement:
+    """Our isotropic ODE against sgoldt/nn2pp's scmpp_ode.exe from the same initial overlaps."""
+    from nsl.theory.spectra import Spectrum
+    from nsl.theory.two_layer.ode import solve_ode
+    from nsl.theory.two_layer.order_params import random_initial_conditions
+
+    sp = Spectrum(np.array([1.0]), np.array([1000]))
+    init = random_initial_conditions(sp, 2, 2, sigma_J=0.01, rng=np.random.default_rng(0))
+    Q, R, T = init.covariances(sp.values)
+    with tempfile.TemporaryDirectory() as d:
+        pre = os.path.join(d, "init")
+        for name, m in (("Q0", Q), ("R0", R), ("T0", T), ("A0", np.ones((2, 1))), ("v0", np.ones((2, 1)))):
+            np.savetxt(f"{pre}_{name}.dat", m)
+        t0 = time.perf_counter()
+        p = subprocess.run([exe, "--g", "1", "-M", "2", "-K", "2", "--lr", "0.1", "--steps", f"{steps:g}", "--dt", "0.01",
+                            "--prefix", pre], capture_output=True, text=True, cwd=d, check=True)
+        t_nn = time.perf_counter() - t0
+    data = np.array([[float(x) for x in ln.split(",")[:2]] for ln in p.stdout.splitlines()
+                     if ln.strip() and not ln.startswith("#")])
+    a, e = data[:, 0], data[:, 1]
+    m = a > 0
+    t_us, ours = timeit(lambda: solve_ode(init, sp, eta=0.1, alpha=a[m]), repeat=2)
+    ref = solve_ode(init, sp, eta=0.1, alpha=a[m], rtol=1e-12, atol=1e-16)
+    w = (a[m] >= 1) & (ref.eg > 1e-6)
+    err_nn = float(np.max(np.abs(e[m][w] / ref.eg[w] - 1)))
+    err_us = float(np.max(np.abs(ours.eg[w] / ref.eg[w] - 1)))
+    return Measurement(f"isotropic ODE K=M=2, erf, eta=0.1, alpha<={steps:g} (L=1, BDF)", t_us, "s",
+                       "sgoldt/nn2pp scmpp_ode.exe (C++, Euler dt=0.01), same initial overlaps", t_nn,
+                       note=f"max rel. error vs rtol-1e-12 reference (eg > 1e-6): ours {err_us:.1e}, nn2pp {err_nn:.1e} "
+                            "(nn2pp prints 6 digits)")
