@@ -63,3 +63,17 @@ def test_bad_input_plateaus():
         symmetric_fixed_point(2, -0.1)
     with pytest.raises(ValueError, match="prefactor"):
         symmetric_fixed_point(2, 0.1, prefactor="cube")
+
+
+def test_specialised_phase_exponent_beta2():
+    """erf, K = M = 2, L = N = 256, β = 2, η = 0.1: the tail after the escape decays as α^-β/(1+β) (0.05)."""
+    from nsl.theory.two_layer.plateaus import specialised_phase_exponent
+
+    sp = power_law_spectrum(256, 2.0, N=256)
+    a = np.logspace(-1, 6, 160)
+    c = solve_ode(random_initial_conditions(sp, 2, 2, rng=np.random.default_rng(0)), sp, eta=0.1, alpha=a)
+    fp = symmetric_fixed_point(2, 0.1, spectrum=sp).eg
+    fit = specialised_phase_exponent(a, c.eg, sp, eta=0.1, plateau_height=fp, n_boot=200, rng=1)
+    assert fit.alpha_ci[0] - 0.05 <= 2 / 3 <= fit.alpha_ci[1] + 0.05
+    with pytest.raises(ValueError, match="window"):
+        specialised_phase_exponent(a[:60], c.eg[:60], sp, eta=0.1, plateau_height=fp)

@@ -27,7 +27,7 @@ from nsl.theory.spectra import Spectrum
 from nsl.theory.two_layer.ode import TwoLayerODE, check_eta, eg_from_covariances
 
 __all__ = ["FixedPoint", "PlateauInfo", "symmetric_fixed_point", "plateau_height_gradient_flow", "escape_rate", "escape_time",
-           "detect_plateau", "escape_time_scaling"]
+           "detect_plateau", "escape_time_scaling", "specialised_phase_exponent"]
 
 
 @dataclass(frozen=True)
@@ -225,3 +225,30 @@ def escape_time(alpha: np.ndarray, eg: np.ndarray, height: float, *, fraction: f
     la, le = np.log(alpha[k - 1:k + 1]), np.log(np.maximum(eg[k - 1:k + 1], 1e-300))
     target = np.log(fraction * height)
     return float(np.exp(la[0] + (target - le[0]) * (la[1] - la[0]) / (le[1] - le[0])))
+
+
+def specialised_phase_exponent(alpha: np.ndarray, eg: np.ndarray, spectrum: Spectrum, *, eta: float,
+                               plateau_height: float, V: float = 1.0, start_factor: float = 10.0,
+                               end_factor: float = 0.1, n_boot: int = 1000, rng: Any = None):
+    """Power-law exponent of ε_g in the specialised phase, fitted with a bootstrap interval.
+
+    Window: from ``start_factor`` × the escape time (ε_g < ε*/2) to ``end_factor`` × 1/(2ηVλ_L),
+    the slowest eigenspace's time beyond which the decay turns exponential.  The linearised
+    heuristic (each eigenspace relaxing at a rate ∝ ηλ_l) predicts β/(1+β), as for the linear
+    network; the paper's own Fig. 6 exponent could not be read.  Returns
+    :class:`nsl.theory.fitting.PowerLawFit` (offset 0).
+    """
+    from nsl.theory.fitting import fit_power_law
+
+    check_eta(eta)
+    alpha = np.asarray(alpha, float)
+    eg = np.asarray(eg, float)
+    tau = escape_time(alpha, eg, plateau_height)
+    if not np.isfinite(tau):
+        raise ValueError("the curve never leaves the plateau (eg stays above plateau_height/2)")
+    hi = end_factor / (2 * eta * V * spectrum.values[-1])
+    w = (alpha >= start_factor * tau) & (alpha <= hi)
+    if w.sum() < 5:
+        raise ValueError(f"the specialised-phase window [{start_factor * tau:.3g}, {hi:.3g}] holds {int(w.sum())} "
+                         f"points of alpha (need >= 5): extend alpha or use a larger L or beta")
+    return fit_power_law(alpha[w], eg[w], offset=False, n_boot=n_boot, rng=rng)
