@@ -285,3 +285,34 @@ def test_bad_input_is_refused_with_the_argument_named():
         solve_ode(op, sp, eta=0.1, alpha_max=-1)
     with pytest.raises(ValueError, match="spectrum has L=2"):
         solve_ode(op, power_law_spectrum(2, 1.0, N=16), eta=0.1, alpha_max=1)
+
+
+def test_sigma_power_hierarchy_equals_eigenspace_form_linear():
+    """The paper's Σ^k order parameters (R^(k) = J Σ^k B / N, closed by Cayley–Hamilton) give the same
+    ε_g as the eigenspace form for small L (linear, K = M = 1): an independent formulation."""
+    from scipy.integrate import solve_ivp
+
+    L, eta = 3, 0.3
+    sp = power_law_spectrum(L, 1.0, N=300)
+    lam = sp.values
+    op = random_initial_conditions(sp, 1, 1, sigma_J=0.2, rng=np.random.default_rng(9))
+    V = np.vander(lam, L + 1, increasing=True).T  # V[k, l] = λ_l^k, k = 0..L
+    q0, r0, t0 = (V[:L] @ x[:, 0, 0] for x in (op.q, op.r, op.t))  # moments k = 0..L-1
+    tm = V @ op.t[:, 0, 0]  # teacher moments k = 0..L (constant)
+    ch = np.poly(lam)[::-1]  # characteristic polynomial: Σ_k a_k λ^k = 0, a_L = 1
+    mu = V[1:L + 1] @ (sp.multiplicities / sp.N)  # Σ_l λ_l^(k+1) m_l / N for k = 0..L-1
+
+    def up(x):  # X^(L) = −Σ_{k<L} a_k X^(k)
+        return -ch[:L] @ x
+
+    def rhs(_, y):
+        q, r = y[:L], y[L:]
+        qs, rs = np.append(q[1:], up(q)), np.append(r[1:], up(r))
+        eg2 = q[1] - 2 * r[1] + tm[1]
+        return np.concatenate([eta * (2 * rs - 2 * qs) + eta ** 2 * mu * eg2, eta * (tm[1:L + 1] - rs)])
+
+    alpha = np.logspace(-1, 1.5, 12)
+    sol = solve_ivp(rhs, (0, alpha[-1]), np.concatenate([q0, r0]), t_eval=alpha, rtol=1e-11, atol=1e-14, method="LSODA")
+    eg_hier = 0.5 * (sol.y[1] - 2 * sol.y[L + 1] + tm[1])
+    ours = solve_ode(op, sp, activation="linear", eta=eta, alpha=alpha, rtol=1e-11, atol=1e-15)
+    np.testing.assert_allclose(eg_hier, ours.eg, rtol=1e-6)
