@@ -298,6 +298,8 @@ def run(ctx) -> list[Row]:
                                   note="Cadez & Kim: 1-2" + (" OUTSIDE the band: at fixed N_D the largest models become "
                                                               "data-limited, which flattens the N_M curve" if out else "")))
     # intrinsic dimension: alpha(d=1) > alpha(d=2) > alpha(d=3)
+    nuis = (" (plus 3 nuisance dimensions, the moire origin r0 and orientation phi, that the network must discount)"
+            if spec_full.get("random_origin", True) else " (fixed moire origin: no nuisance dimensions)")
     for d1, d2 in ((1, 2), (2, 3)):
         a1, a2 = id_fits[d1], id_fits[d2]
         n = min(a1["boot"].size, a2["boot"].size)
@@ -307,8 +309,7 @@ def run(ctx) -> list[Row]:
                                  a1["alpha"] - a2["alpha"], 0.0,
                                  note=f"alpha_D(theta) = {a1['alpha']:.3f} [{a1['ci'][0]:.3f}, {a1['ci'][1]:.3f}] with d={d1}, "
                                       f"{a2['alpha']:.3f} [{a2['ci'][0]:.3f}, {a2['ci'][1]:.3f}] with d={d2}; difference 95% "
-                                      f"interval [{dlo:.3f}, {dhi:.3f}]; 4/d anchor {4 / d1:.2f} vs {4 / d2:.2f} (plus 3 "
-                                      f"nuisance dimensions r0, phi that the network must discount)"))
+                                      f"interval [{dlo:.3f}, {dhi:.3f}]; 4/d anchor {4 / d1:.2f} vs {4 / d2:.2f}" + nuis))
     alphas = {a: {p: round(data_fits[(a, p)]["alpha"], 3) for p in PARAMS} for a in P["archs"]}
     ctx.note(f"deep-regression ({ctx.preset}): alpha_D per architecture and parameter {alphas}; "
              f"alpha_D(theta) for d = 1, 2, 3: {[round(id_fits[d]['alpha'], 3) for d in (1, 2, 3)]}; "
