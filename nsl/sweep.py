@@ -26,6 +26,7 @@ from nsl.store import Run, RunStore, canonical_config, config_hash
 __all__ = ["EXECUTORS", "SerialExecutor", "grid_product", "make_executor", "run_sweep", "SweepError"]
 
 EXECUTORS = ("process", "thread", "serial", "dask")
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class SweepError(RuntimeError):
@@ -72,11 +73,23 @@ def make_executor(kind: str = "process", *, workers: int | None = None, schedule
         with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as ex:
             yield ex
     elif kind == "process":
-        ex = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=mp.get_context("spawn"))
+        n = workers or os.cpu_count() or 1
+        # each worker gets its share of the cores for BLAS/OpenMP/torch, so the pool does not
+        # oversubscribe the machine (spawned workers read these variables when they start)
+        share = str(max(1, (os.cpu_count() or 1) // n))
+        saved = {v: os.environ.get(v) for v in _THREAD_VARS}
+        for v in _THREAD_VARS:
+            os.environ.setdefault(v, share)
+        ex = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"))
         try:
             yield ex
         finally:
             ex.shutdown(wait=True, cancel_futures=True)
+            for v, old in saved.items():
+                if old is None:
+                    os.environ.pop(v, None)
+                else:
+                    os.environ[v] = old
     else:
         try:
             from distributed import Client, LocalCluster

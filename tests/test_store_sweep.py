@@ -174,3 +174,17 @@ def test_kill_sweep_midway_then_resume(tmp_path):
     recomputed = sorted(int(f.name.split("-")[0]) for f in marks.iterdir())
     assert recomputed == sorted(set(range(10)) - done)
     assert [r.result["i"] for r in runs] == list(range(10))
+
+
+def blas_threads(config):
+    return {}, {"omp": os.environ.get("OMP_NUM_THREADS"), "blas": os.environ.get("OPENBLAS_NUM_THREADS")}
+
+
+def test_process_workers_share_the_cores(tmp_path, monkeypatch):
+    for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(v, raising=False)
+    n = os.cpu_count() or 1
+    with make_executor("process", workers=n) as ex:
+        runs = run_sweep(blas_threads, [{"i": i} for i in range(2)], store=RunStore(tmp_path), executor=ex, progress=False)
+    assert all(r.result["omp"] == "1" and r.result["blas"] == "1" for r in runs)
+    assert "OMP_NUM_THREADS" not in os.environ  # restored after the pool
