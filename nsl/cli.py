@@ -179,8 +179,9 @@ def _dispatch(args) -> int:
 
             print(dumps(res, indent=1))
         else:
+            w = max((len(str(k)) for k in res), default=0)
             for k, v in res.items():
-                print(f"{k:32s} {v}")
+                print(f"{str(k):{w}s}  {v}")
         return 0
     ex = _executor_args(args)
     store = RunStore(args.store)

@@ -1,4 +1,4 @@
-"""``nsl predict regimes``: predicted exponents in the four regimes of Bahri et al. (2024) from a spectrum.
+"""``nsl predict spectrum`` (alias ``nsl predict regimes``): predicted exponents in the four regimes of Bahri et al. (2024) from a spectrum.
 
 Input (one of):
 - ``--alpha-k A`` or a number as the positional argument: λ_i ∝ i^−(1+A);
@@ -67,8 +67,9 @@ def _two_layer(alpha_K: float) -> dict:
             "two-layer linear net: eps_g ~ N_trainable^-x, x": round(float(ex["exponent_trainable"].subs(beta, alpha_K)), 4)}
 
 
-@prediction("regimes", configure=_configure,
-            description="exponents in the four scaling regimes (Bahri et al. 2024) from a spectrum, data or d")
+@prediction("spectrum", configure=_configure,
+            description="what exponent does my spectrum predict? the four regimes (Bahri et al. 2024) + two-layer ODE")
+@prediction("regimes", configure=_configure, description="alias of `nsl predict spectrum`")
 def compute(args: argparse.Namespace) -> dict:
     """Predicted exponents from α_K (number or fitted spectrum) or a manifold dimension."""
     from nsl.theory.learning_curves import asymptotic_exponent
