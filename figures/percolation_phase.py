@@ -1,0 +1,46 @@
+"""Figure percolation-phase: Brill's alpha_N and alpha_D over (tau, c/D), with the regime boundaries."""
+from __future__ import annotations
+
+import numpy as np
+
+from nsl.context import FigureContext, FigureOutput
+from nsl.registry import figure
+from nsl.theory.percolation import critical_exponents
+
+
+@figure("percolation-phase", suite="percolation")
+def make(ctx: FigureContext) -> FigureOutput:
+    """alpha_N = min(alpha, c/D) and alpha_D = min(alpha/(1+alpha), c/D), alpha = (3-tau)/(tau-2)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    run = ctx.load_artifact("phase")
+    tau, m = run.arrays["tau"], run.arrays["c_over_D"]
+    T, M = np.meshgrid(tau, m)
+    alpha = (3 - T) / (T - 2)
+    aN = np.minimum(alpha, M)
+    aD = np.minimum(alpha / (1 + alpha), M)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    for ax, Z, name, bound in [(axes[0], aN, "alpha_N", (3 - tau) / (tau - 2)),
+                               (axes[1], aD, "alpha_D", (3 - tau) / (tau - 2) / (1 + (3 - tau) / (tau - 2)))]:
+        pc = ax.pcolormesh(T, M, np.log10(Z), shading="auto", cmap="viridis")
+        fig.colorbar(pc, ax=ax, label=f"log10 {name}")
+        ax.plot(tau, bound, "w--", lw=1.2, label="boundary: subtask- vs manifold-limited")
+        for d in (2, 3, 4, 5, 6):
+            e = critical_exponents(d)
+            for c, mk in ((2, "o"), (4, "s")):
+                ax.plot(e.tau, c / e.D, mk, color="r", ms=4)
+        ax.set_yscale("log")
+        ax.set_ylim(m.min(), m.max())
+        ax.set_xlabel("Fisher exponent tau")
+        ax.set_title(name)
+    axes[0].set_ylabel("c / D")
+    axes[0].legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    flat_t, flat_m = T.ravel(), M.ravel()
+    return FigureOutput(fig, {"tau": flat_t, "c_over_D": flat_m, "alpha_N": aN.ravel(), "alpha_D": aD.ravel()},
+                        caption="Above the dashed line the exponent is set by the cluster-size law (quanta-like), "
+                                "below it by c/D (manifold-like). Red: percolation in d = 2..6 with c = 2 (circles), "
+                                "c = 4 (squares).")

@@ -1,0 +1,303 @@
+"""Learners for Brill's percolation toy (arXiv 2412.07942 §5 and App. H; the author's notebook).
+
+1-nearest-neighbour regression on tree distance with Bayesian shrinkage:
+ŷ(x) = y(x_nn) / (1 + r/√s), r the tree distance from x to its nearest training site, s the
+cluster size (the standardised random-walk target has variance ≈ r/√s... per step 1/√s, so the
+shrinkage is the posterior mean).  Ties go to the training site with the smallest BFS index.
+The nearest training site of every site is found exactly with two vectorised passes over the
+generations of the tree (subtree minimum bottom-up, then top-down), batched over several
+training sets at once; no per-site Python loop.
+
+Protocol (the author's): per cluster n_test = round(p_valid s) test sites, n_train ~
+Binomial(s - n_test, p_train/(1 - p_valid)) training sites among the others, p_train capped at
+0.95; a cluster without training sites predicts 0.  The aggregate loss is the test-site-weighted
+mean of the per-cluster MSE.  Calibration: per cluster, L(n) = (n/sf)^(-c/D) fitted in log space
+(Huber loss, sf >= 1), sf converting training examples into degrees of freedom.  Model scaling
+gives cluster k the training fraction n_k(N) sf_k / s_k (n_k from Brill Eq. 26); data scaling
+gives every cluster 𝒟 sf_k / (total sites).
+
+Second learner: a small torch MLP on a branching-random-walk embedding of a cluster (each
+child = parent + a Gaussian step in R^m), with a smooth target of the embedding, so the
+piecewise-linear case (c = 4) can be compared with 1-NN (c = 2) on the same data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize
+
+from nsl.theory.percolation.bethe import BetheCluster
+from nsl.theory.percolation.brill import dof_allocation
+
+__all__ = ["TreeLevels", "nearest_train", "nn_shrinkage_predict", "split_test", "draw_train_masks",
+           "cluster_losses", "calibrate_dof", "aggregate_loss", "model_scaling_curve", "data_scaling_curve",
+           "single_cluster_curve", "brw_embedding", "smooth_target", "mlp_fit_mse", "knn_fit_mse"]
+
+_INF = np.int64(1) << np.int64(61)
+_CHUNK_ELEMS = 16_000_000
+
+
+@dataclass(frozen=True)
+class TreeLevels:
+    """Per-generation segment tables of a BFS-ordered tree, reused across training sets."""
+
+    starts: np.ndarray
+    parent: np.ndarray
+    seg: list  # per generation g >= 1: (segment starts relative to the block, the parents of the segments)
+
+    @classmethod
+    def of(cls, cluster: BetheCluster) -> "TreeLevels":
+        ls = cluster.level_starts
+        par = cluster.parent
+        seg = [None]
+        for g in range(1, ls.size - 1):
+            pb = par[ls[g]:ls[g + 1]]
+            st = np.concatenate([[0], np.flatnonzero(np.diff(pb)) + 1])
+            seg.append((st, pb[st]))
+        return cls(ls, par, seg)
+
+
+def nearest_train(levels: TreeLevels, train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Tree distance to, and index of, the nearest training site for every site.
+
+    ``train``: bool (m, s) (m training sets) or (s,).  Returns int64 ``dist`` (``-1`` where a
+    training set is empty) and ``src`` of the same shape.  Exact (two passes, see module doc).
+    """
+    tr = np.atleast_2d(np.asarray(train, dtype=bool))
+    m, s = tr.shape
+    ls, par = levels.starts, levels.parent
+    if ls[-1] != s:
+        raise ValueError(f"train must have {ls[-1]} columns (the cluster size), got {s}")
+    S = np.int64(s)
+    idx = np.arange(s, dtype=np.int64)
+    key = np.where(tr, idx[None, :], _INF)  # dist * S + src
+    G = ls.size - 1
+    for g in range(G - 1, 0, -1):  # bottom-up: best in subtree
+        a, b = ls[g], ls[g + 1]
+        st, up = levels.seg[g]
+        cand = np.minimum.reduceat(key[:, a:b], st, axis=1) + S
+        key[:, up] = np.minimum(key[:, up], cand)
+    for g in range(1, G):  # top-down: via the parent
+        a, b = ls[g], ls[g + 1]
+        np.minimum(key[:, a:b], key[:, par[a:b]] + S, out=key[:, a:b])
+    empty = key >= _INF
+    dist = np.where(empty, -1, key // S)
+    src = np.where(empty, -1, key % S)
+    if np.ndim(train) == 1:
+        return dist[0], src[0]
+    return dist, src
+
+
+def nn_shrinkage_predict(y: np.ndarray, dist: np.ndarray, src: np.ndarray) -> np.ndarray:
+    """ŷ = y[src]/(1 + dist/√s) (Brill App. H); 0 where there is no training site."""
+    s = y.size
+    pred = np.where(dist >= 0, y[np.maximum(src, 0)] / (1.0 + np.maximum(dist, 0) / np.sqrt(s)), 0.0)
+    return pred
+
+
+def split_test(s: int, p_valid: float, rng: np.random.Generator) -> np.ndarray:
+    """Test-site indices: round(p_valid s) sites without replacement."""
+    n_test = int(round(p_valid * s))
+    return rng.choice(s, size=n_test, replace=False) if n_test else np.zeros(0, dtype=np.int64)
+
+
+def draw_train_masks(s: int, test: np.ndarray, p_train: np.ndarray, p_valid: float, rng: np.random.Generator,
+                     *, exact_counts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(m, s) training masks: n_train ~ Binomial(s - n_test, min(p_train, 0.95)/(1 - p_valid)) sites
+    drawn among the non-test sites (or ``exact_counts`` sites).  Returns (masks, n_train)."""
+    p_train = np.minimum(np.asarray(p_train, dtype=float), 0.95)
+    avail_mask = np.ones(s, dtype=bool)
+    avail_mask[test] = False
+    avail = np.flatnonzero(avail_mask)
+    if exact_counts is None:
+        q = np.clip(p_train / (1.0 - p_valid), 0.0, 1.0)
+        n_train = rng.binomial(avail.size, q)
+    else:
+        n_train = np.minimum(np.asarray(exact_counts, dtype=np.int64), avail.size)
+    masks = np.zeros((p_train.size, s), dtype=bool)
+    for i, n in enumerate(n_train):
+        if n:
+            masks[i, rng.choice(avail, size=int(n), replace=False)] = True
+    return masks, n_train
+
+
+def cluster_losses(cluster: BetheCluster, y: np.ndarray, test: np.ndarray, p_train: np.ndarray,
+                   p_valid: float, rng: np.random.Generator, *, levels: TreeLevels | None = None,
+                   exact_counts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Test MSE of the shrinkage 1-NN for each training fraction (chunked over settings).
+
+    Returns (mse, n_train); mse is NaN when the cluster has no test site."""
+    s = cluster.size
+    p_train = np.atleast_1d(np.asarray(p_train, dtype=float))
+    if test.size == 0:
+        return np.full(p_train.size, np.nan), np.zeros(p_train.size, dtype=np.int64)
+    levels = levels or TreeLevels.of(cluster)
+    chunk = max(1, _CHUNK_ELEMS // s)
+    mse = np.empty(p_train.size)
+    ntr = np.empty(p_train.size, dtype=np.int64)
+    yt = y[test]
+    for c0 in range(0, p_train.size, chunk):
+        sl = slice(c0, c0 + chunk)
+        ec = None if exact_counts is None else np.asarray(exact_counts)[sl]
+        masks, n_train = draw_train_masks(s, test, p_train[sl], p_valid, rng, exact_counts=ec)
+        dist, src = nearest_train(levels, masks)
+        pred = nn_shrinkage_predict(y, dist[:, test], src[:, test])
+        mse[sl] = ((pred - yt[None, :]) ** 2).mean(axis=1)
+        ntr[sl] = n_train
+    return mse, ntr
+
+
+def calibrate_dof(cluster: BetheCluster, y: np.ndarray, rng: np.random.Generator, *, c_over_D: float = 0.5,
+                  n_points: int = 50, n_test: int = 40, levels: TreeLevels | None = None) -> dict:
+    """DOF calibration of one cluster: fit L = (n/sf)^(-c/D) in log space (Huber, sf >= 1, start 5).
+
+    p_train: ``n_points`` log-spaced values from 1/s to min(1e4/s, 0.1); ``n_test`` test sites
+    (the notebook's p_valid = 40/s).  Returns {sf, sf_err, n_train, mse}.
+    """
+    s = cluster.size
+    p_valid = min(n_test / s, 0.5)
+    test = split_test(s, p_valid, rng)
+    p_train = np.geomspace(1.0 / s, min(1e4 / s, 0.1), n_points)
+    mse, ntr = cluster_losses(cluster, y, test, p_train, p_valid, rng, levels=levels)
+    ok = (ntr > 0) & (mse > 0) & np.isfinite(mse)
+    if ok.sum() < 2:
+        return {"sf": 1.0, "sf_err": np.nan, "n_train": ntr, "mse": mse}
+    ln_n, ln_L = np.log(ntr[ok]), np.log(mse[ok])
+
+    def resid(theta):
+        return ln_L + c_over_D * (ln_n - theta[0])
+
+    res = optimize.least_squares(resid, x0=[np.log(5.0)], bounds=([0.0], [np.inf]), loss="huber", f_scale=0.5)
+    # error from the Gauss-Newton curvature with the robust residual scale
+    r = resid(res.x)
+    dof = max(1, r.size - 1)
+    se_ln = np.sqrt(np.sum(r**2) / dof) / (c_over_D * np.sqrt(r.size))
+    sf = float(np.exp(res.x[0]))
+    return {"sf": sf, "sf_err": sf * se_ln, "n_train": ntr, "mse": mse}
+
+
+def aggregate_loss(clusters: list, targets: list, p_train_per_cluster: np.ndarray, p_valid: float,
+                   rng: np.random.Generator, *, levels: list | None = None) -> np.ndarray:
+    """Test-weighted mean MSE over clusters for each column of ``p_train_per_cluster`` (K, m)."""
+    P = np.asarray(p_train_per_cluster, dtype=float)
+    num = np.zeros(P.shape[1])
+    den = 0
+    for k, (c, y) in enumerate(zip(clusters, targets)):
+        test = split_test(c.size, p_valid, rng)
+        if test.size == 0:
+            continue
+        lv = None if levels is None else levels[k]
+        mse, _ = cluster_losses(c, y, test, P[k], p_valid, rng, levels=lv)
+        num += test.size * mse
+        den += test.size
+    if den == 0:
+        raise ValueError("no cluster has a test site: raise p_valid or the cluster sizes")
+    return num / den
+
+
+def model_scaling_curve(clusters: list, targets: list, sf: np.ndarray, N_grid: np.ndarray, rng: np.random.Generator,
+                        *, alpha: float = 1.0, c_over_D: float = 0.5, p_valid: float = 0.001,
+                        levels: list | None = None) -> np.ndarray:
+    """Aggregate loss vs total DOF N: cluster k (ranked) gets p_train = n_k(N) sf_k / s_k (Brill Eq. 26)."""
+    sizes = np.array([c.size for c in clusters], dtype=float)
+    K = sizes.size
+    P = np.zeros((K, len(N_grid)))
+    for j, N in enumerate(N_grid):
+        P[:, j] = dof_allocation(float(N), alpha, c_over_D, K) * np.asarray(sf) / sizes
+    return aggregate_loss(clusters, targets, np.minimum(P, 0.95), p_valid, rng, levels=levels)
+
+
+def data_scaling_curve(clusters: list, targets: list, sf: np.ndarray, D_grid: np.ndarray, rng: np.random.Generator,
+                       *, p_valid: float = 0.001, levels: list | None = None) -> np.ndarray:
+    """Aggregate loss vs dataset size 𝒟 (in DOF): p_train_k = 𝒟 sf_k / (total sites)."""
+    sizes = np.array([c.size for c in clusters], dtype=float)
+    P = np.outer(np.asarray(sf), np.asarray(D_grid, dtype=float)) / sizes.sum()
+    return aggregate_loss(clusters, targets, np.minimum(P, 0.95), p_valid, rng, levels=levels)
+
+
+def single_cluster_curve(cluster: BetheCluster, y: np.ndarray, n_train: np.ndarray, rng: np.random.Generator, *,
+                         n_test: int = 2000, repeats: int = 4) -> np.ndarray:
+    """(repeats, len(n_train)) test MSE of the shrinkage 1-NN with exactly n_train training sites
+    (reference case 4: one critical cluster, 2000 test sites, 4 repeats)."""
+    levels = TreeLevels.of(cluster)
+    out = np.empty((repeats, len(n_train)))
+    s = cluster.size
+    for r in range(repeats):
+        test = rng.choice(s, size=n_test, replace=False)
+        mse, _ = cluster_losses(cluster, y, test, np.zeros(len(n_train)), n_test / s, rng, levels=levels,
+                                exact_counts=np.asarray(n_train))
+        out[r] = mse
+    return out
+
+
+# ------------------------------------------------------------------ embedding + second learner
+
+def brw_embedding(cluster: BetheCluster, dim: int, rng: np.random.Generator, *, step: float = 1.0) -> np.ndarray:
+    """Branching random walk: root at 0, child = parent + step * N(0, I_dim/dim).  (s, dim) array.
+
+    A critical tree has mass ∝ (graph radius)^2 and the walk's extent ∝ radius^(1/2), so the
+    embedded cluster has mass ∝ (Euclidean radius)^4: D = 4 (for dim >= 4)."""
+    if int(dim) < 1:
+        raise ValueError(f"dim must be >= 1, got {dim}")
+    s = cluster.size
+    x = np.zeros((s, int(dim)))
+    steps = rng.standard_normal((s, int(dim))) * (step / np.sqrt(dim))
+    ls, par = cluster.level_starts, cluster.parent
+    for g in range(1, ls.size - 1):
+        a, b = ls[g], ls[g + 1]
+        x[a:b] = x[par[a:b]] + steps[a:b]
+    return x
+
+
+def smooth_target(x: np.ndarray, rng: np.random.Generator, *, n_modes: int = 4) -> np.ndarray:
+    """A smooth random function of the embedding: sum of ``n_modes`` cosines with random directions,
+    wavelength ~ the cloud's size; standardised to mean 0, sd 1."""
+    scale = np.sqrt(np.mean(np.sum((x - x.mean(0)) ** 2, axis=1))) + 1e-12
+    w = rng.standard_normal((x.shape[1], n_modes)) / scale
+    ph = rng.uniform(0, 2 * np.pi, n_modes)
+    f = np.cos(x @ w + ph).sum(axis=1)
+    return (f - f.mean()) / (f.std() + 1e-12)
+
+
+def knn_fit_mse(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> float:
+    """1-NN (Euclidean, scipy cKDTree) test MSE: the piecewise-constant (c = 2) reference."""
+    from scipy.spatial import cKDTree
+
+    _, j = cKDTree(x_train).query(x_test, k=1)
+    return float(np.mean((y_train[j] - y_test) ** 2))
+
+
+def mlp_fit_mse(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray, *,
+                width: int = 64, depth: int = 2, steps: int = 2000, lr: float = 3e-3, seed: int = 0,
+                device: str = "cpu") -> float:
+    """Train a ReLU MLP (Adam, full batch, cosine-decayed lr) on (x, y); return the test MSE.
+
+    A ReLU network is piecewise linear: Brill's c = 4 (Sharma & Kaplan)."""
+    import torch
+
+    torch.manual_seed(int(seed))
+    dev = torch.device(device)
+    X = torch.as_tensor(x_train, dtype=torch.float32, device=dev)
+    Y = torch.as_tensor(y_train, dtype=torch.float32, device=dev)[:, None]
+    mu, sd = X.mean(0, keepdim=True), X.std(0, keepdim=True) + 1e-8
+    layers: list = []
+    d_in = X.shape[1]
+    for _ in range(int(depth)):
+        layers += [torch.nn.Linear(d_in, int(width)), torch.nn.ReLU()]
+        d_in = int(width)
+    layers.append(torch.nn.Linear(d_in, 1))
+    net = torch.nn.Sequential(*layers).to(dev)
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=int(steps))
+    Xn = (X - mu) / sd
+    for _ in range(int(steps)):
+        opt.zero_grad(set_to_none=True)
+        loss = torch.mean((net(Xn) - Y) ** 2)
+        loss.backward()
+        opt.step()
+        sched.step()
+    with torch.no_grad():
+        Xt = (torch.as_tensor(x_test, dtype=torch.float32, device=dev) - mu) / sd
+        pred = net(Xt)[:, 0].cpu().numpy()
+    return float(np.mean((pred - y_test) ** 2))

@@ -1,0 +1,447 @@
+"""Suite ``percolation``: cluster statistics, Brill's percolation scaling laws and the toy regression.
+
+``nsl validate percolation --preset quick|full``.  Rows:
+
+- known numbers: square-bond cluster density at p = 1/2 (Ziff et al. 1997), the Bethe
+  subcritical mean size, Brill's loss tables and asymptotic exponents (the reference note's
+  cases 1-3, 5);
+- Newman–Ziff exactness against labelling at every n, the L = 128 crossing probability near
+  Cardy's 1/2, p_c from torus wrapping (Pinson's R^(h)) (case 7);
+- Fisher exponent tau and fractal dimension D at p_c on 2-D and 3-D lattices (case 6), and the
+  sampled size law of the toy's Bethe clusters (tau - 1 = 3/2);
+- the toy regression: single-cluster 1-NN exponent c/D = 0.5 (case 4), the aggregate model-
+  and data-size curves of several seeds against Brill's closed forms;
+- the regime switch: Euclidean 1-NN on the largest cluster of a 2-D / 3-D lattice with a
+  smooth target, at p_c (exponent c/D_f, D_f fractal) and above p_c (c/d, the dominant
+  d-dimensional manifold), with τ(d)'s α and the predicted regime side by side;
+- the second learner: ReLU MLP (c = 4) vs 1-NN (c = 2) on a branching-random-walk embedding.
+
+Every exponent comes with a bootstrap interval from ``nsl.theory.fitting``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from nsl.registry import suite
+from nsl.rows import Row
+from nsl.theory.percolation import (bond_clusters, brill_data_loss, brill_exponents, brill_model_loss,
+                                    brill_supercritical_exponents, critical_exponents, hypercubic_threshold,
+                                    k_break, label_clusters, n_clusters_kept, newman_ziff_sweep,
+                                    sample_bethe_cluster_sizes, spanning_clusters, wrapping_clusters)
+
+SUITE = "percolation"
+
+PRESETS = {
+    "quick": dict(bond_L=512, bond_samples=4, nz_L=40, cross_L=128, cross_sweeps=80, pc_L=[64, 128],
+                  pc_sweeps=100, fisher_L=1024, fisher_tori=6, fisher_s=(32, 4096), df_L=[64, 128, 256, 512],
+                  df_reps=6, d3_L=96, d3_reps=3, bethe_n=100_000, single_s=(200_000, 600_000),
+                  single_ntest=2000, single_reps=4, toy_seeds=8, toy_smax=300_000, toy_points=20,
+                  toy_window=(3.0, 300.0), reg_L2=512, reg_L3=96, reg_reps=3, mlp_s=(30_000, 300_000),
+                  mlp_steps=1500, mlp_width=32, mlp_nmax=1600),
+    "full": dict(bond_L=1024, bond_samples=5, nz_L=64, cross_L=128, cross_sweeps=100, pc_L=[64, 128, 256],
+                 pc_sweeps=200, fisher_L=2048, fisher_tori=20, fisher_s=(64, 16384), df_L=[64, 128, 256, 512, 1024],
+                 df_reps=10, d3_L=160, d3_reps=4, bethe_n=400_000, single_s=(300_000, 3_000_000),
+                 single_ntest=2000, single_reps=4, toy_seeds=10, toy_smax=30_000_000, toy_points=50,
+                 toy_window=(1000.0, 30000.0), reg_L2=1024, reg_L3=128, reg_reps=4, mlp_s=(100_000, 1_000_000),
+                 mlp_steps=3000, mlp_width=64, mlp_nmax=10_000),
+}
+
+R_H_TORUS = 0.521058290  # Pinson 1994: horizontal wrapping probability at p_c, square torus
+BOND_DENSITY = (3 * np.sqrt(3) - 5) / 2  # Ziff, Finch, Adamchik 1997
+
+
+# ============================================================================ sweep functions
+# Module level (picklable): config -> (arrays, result).
+
+def run_lattice_numbers(cfg: dict):
+    """Bond density at 1/2, Newman-Ziff exactness, crossing probability, wrapping sweeps for p_c."""
+    rng = np.random.default_rng(cfg["seed"])
+    L = cfg["bond_L"]
+    dens = np.array([bond_clusters((L, L), 0.5, rng, periodic=True).n_clusters / L**2
+                     for _ in range(cfg["bond_samples"])])
+    # exactness at every n, open and periodic
+    mism = 0
+    checked = 0
+    for periodic in (False, True):
+        shape = (cfg["nz_L"], cfg["nz_L"])
+        sw = newman_ziff_sweep(shape, rng, periodic=periodic)
+        occ = np.zeros(sw.n_sites, bool)
+        for n in range(sw.n_sites + 1):
+            if n:
+                occ[sw.order[n - 1]] = True
+            o = occ.reshape(shape)
+            if periodic:
+                cl, w = wrapping_clusters(o)
+                flags = w.any(0)
+            else:
+                cl = label_clusters(o)
+                flags = np.array([spanning_clusters(cl.labels, a).size > 0 for a in range(2)])
+            ok = (cl.largest == sw.largest[n] and cl.n_clusters == sw.n_clusters[n]
+                  and float((cl.sizes.astype(float) ** 2).sum()) == sw.sum_s2[n]
+                  and np.array_equal(flags, n >= sw.first_span))
+            mism += int(not ok)
+            checked += 1
+    # top-bottom and left-right crossing are equal by symmetry: average both per sweep
+    cross = np.array([np.mean([sw.span_probability(0.5927, axis=a) for a in (0, 1)])
+                      for sw in (newman_ziff_sweep((cfg["cross_L"],) * 2, rng) for _ in range(cfg["cross_sweeps"]))])
+    arrays = {"bond_density": dens, "crossing": cross}
+    return arrays, {"nz_mismatches": mism, "nz_checked": checked}
+
+
+def run_wrapping(cfg: dict):
+    """First n of horizontal wrapping in periodic Newman-Ziff sweeps (for p_c from R^(h))."""
+    rng = np.random.default_rng(cfg["seed"])
+    first = np.array([newman_ziff_sweep((cfg["L"], cfg["L"]), rng, periodic=True).first_span[1]
+                      for _ in range(cfg["sweeps"])])
+    return {"first_wrap": first}, {"L": cfg["L"]}
+
+
+def run_fisher(cfg: dict):
+    """Cluster sizes on tori at p_c (2-D or 3-D) and the largest cluster vs L."""
+    rng = np.random.default_rng(cfg["seed"])
+    d = cfg["d"]
+    pc = hypercubic_threshold(d)
+    sizes = []
+    for _ in range(cfg["tori"]):
+        cl = label_clusters(rng.random((cfg["L"],) * d) < pc, periodic=True)
+        sizes.append(cl.sizes)
+    largest = np.array([[label_clusters(rng.random((Ld,) * d) < pc, periodic=True).largest for Ld in cfg["df_L"]]
+                        for _ in range(cfg["df_reps"])], dtype=float)
+    arrays = {f"sizes_{i}": s for i, s in enumerate(sizes)}
+    arrays["largest"] = largest
+    arrays["df_L"] = np.asarray(cfg["df_L"], dtype=float)
+    return arrays, {"n_tori": len(sizes)}
+
+
+def run_bethe(cfg: dict):
+    rng = np.random.default_rng(cfg["seed"])
+    s_sub = sample_bethe_cluster_sizes(0.25, 4, rng, cfg["n"])
+    s_crit = sample_bethe_cluster_sizes(1 / 199, 200, rng, cfg["n"], s_max=10**6)
+    return {"sub": s_sub, "crit": s_crit}, {}
+
+
+def run_single_cluster(cfg: dict):
+    """Reference case 4: one critical Bethe cluster, shrinkage 1-NN vs n_train."""
+    from nsl.sims.percolation_data import random_walk_target
+    from nsl.sims.percolation_learners import single_cluster_curve
+    from nsl.theory.percolation import grow_bethe_cluster
+
+    rng = np.random.default_rng(cfg["seed"])
+    lo, hi = cfg["s_window"]
+    while True:
+        c = grow_bethe_cluster(1 / 199, 200, rng, hi)
+        if c.complete and c.size >= lo:
+            break
+    y = random_walk_target(c, rng)
+    n_train = np.unique(np.geomspace(30, 1e4, 10).astype(int))
+    mse = single_cluster_curve(c, y, n_train, rng, n_test=cfg["n_test"], repeats=cfg["reps"])
+    return {"n_train": n_train, "mse": mse}, {"size": c.size}
+
+
+def run_toy_seed(cfg: dict):
+    """One seed of the author's protocol: dataset, DOF calibration, model- and data-scaling curves."""
+    from nsl.sims.percolation_data import make_percolation_dataset
+    from nsl.sims.percolation_learners import TreeLevels, calibrate_dof, data_scaling_curve, model_scaling_curve
+
+    rng = np.random.default_rng(cfg["seed"])
+    ds = make_percolation_dataset(rng, d=100, s_min=cfg["s_min"], s_max=cfg["s_max"])
+    levels = [TreeLevels.of(c) for c in ds.clusters]
+    cal = [calibrate_dof(c, y, rng, levels=lv, n_points=cfg["cal_points"]) for c, y, lv in
+           zip(ds.clusters, ds.targets, levels)]
+    sf = np.array([c["sf"] for c in cal])
+    grid = np.geomspace(1, 3e4, cfg["points"])
+    Lm = model_scaling_curve(ds.clusters, ds.targets, sf, grid, rng, levels=levels)
+    Ld = data_scaling_curve(ds.clusters, ds.targets, sf, grid, rng, levels=levels)
+    arrays = {"grid": grid, "model_loss": Lm, "data_loss": Ld, "sf": sf, "sizes": ds.sizes}
+    return arrays, {"n_clusters": len(ds.clusters), "n_sites": ds.n_sites, "n_rejected_small": ds.n_rejected_small,
+                    "n_rejected_large": ds.n_rejected_large}
+
+
+def _largest_cluster_coords(d: int, L: int, p: float, rng: np.random.Generator) -> np.ndarray:
+    cl = label_clusters(rng.random((L,) * d) < p)  # open boundaries: Euclidean coordinates stay valid
+    k = int(np.argmax(cl.sizes)) + 1
+    return np.argwhere(cl.labels == k).astype(float)
+
+
+def run_lattice_regime(cfg: dict):
+    """Euclidean 1-NN on the largest cluster with a smooth target: MSE vs n_train."""
+    from nsl.sims.percolation_learners import knn_fit_mse
+
+    rng = np.random.default_rng(cfg["seed"])
+    d, L, p = cfg["d"], cfg["L"], cfg["p"]
+    n_train = None
+    rows = []
+    for _ in range(cfg["reps"]):
+        x = _largest_cluster_coords(d, L, p, rng)
+        w = rng.standard_normal((d, 3)) * (2 * np.pi / L)
+        y = np.cos(x @ w + rng.uniform(0, 2 * np.pi, 3)).sum(1)
+        s = x.shape[0]
+        n_hi = max(60, int(0.05 * s))
+        n_train = np.unique(np.geomspace(30, n_hi, 8).astype(int))
+        test = rng.choice(s, size=min(2000, s // 10), replace=False)
+        rest = np.setdiff1d(np.arange(s), test)
+        rows.append([knn_fit_mse(x[tr], y[tr], x[test], y[test])
+                     for tr in (rng.choice(rest, size=n, replace=False) for n in n_train)])
+    return {"n_train": n_train, "mse": np.array(rows)}, {"d": d, "p": p}
+
+
+def run_mlp(cfg: dict):
+    """1-NN (c = 2) and a ReLU MLP (c = 4) on a branching-random-walk embedding of a critical cluster."""
+    import torch
+
+    from nsl.sims.percolation_learners import brw_embedding, knn_fit_mse, mlp_fit_mse, smooth_target
+    from nsl.theory.percolation import grow_bethe_cluster
+
+    torch.set_num_threads(1)  # one sweep worker per core
+
+    rng = np.random.default_rng(cfg["seed"])
+    lo, hi = cfg["s_window"]
+    while True:
+        c = grow_bethe_cluster(1 / 199, 200, rng, hi)
+        if c.complete and c.size >= lo:
+            break
+    x = brw_embedding(c, cfg["dim"], rng)
+    y = smooth_target(x, rng)
+    s = c.size
+    test = rng.choice(s, size=2000, replace=False)
+    rest = np.setdiff1d(np.arange(s), test)
+    n_train = np.unique(np.geomspace(100, min(0.3 * s, cfg["n_max"]), 5).astype(int))  # before the optimisation floor
+    knn, mlp = [], []
+    for n in n_train:
+        tr = rng.choice(rest, size=int(n), replace=False)
+        knn.append(knn_fit_mse(x[tr], y[tr], x[test], y[test]))
+        mlp.append(mlp_fit_mse(x[tr], y[tr], x[test], y[test], width=cfg["width"], steps=cfg["steps"],
+                               lr=cfg["lr"], seed=cfg["seed"], device=cfg.get("device", "cpu")))
+    return {"n_train": n_train, "knn": np.array(knn), "mlp": np.array(mlp)}, {"size": s}
+
+
+# ============================================================================ the suite
+
+def _fit(x, y, rng, offset=False):
+    from nsl.theory.fitting import fit_power_law
+
+    return fit_power_law(np.asarray(x, float), np.asarray(y, float), offset=offset, n_boot=1000, rng=rng)
+
+
+@suite(SUITE, budget_s={"quick": 180.0})
+def run(ctx) -> list[Row]:
+    """Percolation: cluster statistics, Newman-Ziff, Bethe lattice, Brill's scaling laws and the toy regression."""
+    from nsl.theory.fitting import fit_tail_exponent
+    from nsl.theory.percolation import estimate_fractal_dimension, estimate_pc, estimate_tau_binned
+
+    P = PRESETS[ctx.preset]
+    pre = ctx.preset
+    rows: list[Row] = []
+    rng = np.random.default_rng(20241210)
+
+    # ---------------------------------------------------------------- Brill theory (exact)
+    N = np.array([10, 100, 1e3, 1e4, 3e4])
+    ref_m = [0.6846, 0.3341, 0.1333, 0.0478, 0.0287]
+    ref_d = [0.6803, 0.3303, 0.1408, 0.0561, 0.0355]
+    for n, lm, ld, rm, rd in zip(N, brill_model_loss(N, 1, 0.5), brill_data_loss(N, 1, 0.5), ref_m, ref_d):
+        rows.append(Row.check(SUITE, f"Brill model L(N={n:g}) [alpha=1, c/D=1/2]", rm, lm, tolerance=0.01,
+                              relative=True, note="author's ScalingLaw (reference table)"))
+        rows.append(Row.check(SUITE, f"Brill data L(D={n:g}) [alpha=1, c/D=1/2]", rd, ld, tolerance=0.01,
+                              relative=True, note="author's ScalingLaw (reference table)"))
+    e = brill_exponents(2.5, 2, 4)
+    rows.append(Row.check(SUITE, "toy alpha = (3-tau)/(tau-2) at tau=5/2", 1.0, e.alpha, tolerance=1e-12))
+    rows.append(Row.check(SUITE, "toy DOF exponent b", -1 / 3, e.b, tolerance=1e-12))
+    rows.append(Row.check(SUITE, "toy cluster count int((s_max/s_min)^(tau-2))", 316, n_clusters_kept(2.5, 300, 3e7),
+                          tolerance=0))
+    rows.append(Row.check(SUITE, "k_br(N=500) (DOF-scan optimum)", 58.0, float(k_break(500, 1, 0.5)), tolerance=0.5))
+    x = np.array([1e8, 1e10])
+    for a, m in [(1.0, 2.0), (1.0, 0.1)]:
+        ex = brill_exponents((3 + 2 * a) / (1 + a), 2.0, 2.0 / m)  # tau from alpha
+        sN = -np.diff(np.log(brill_model_loss(x, a, m)))[0] / np.log(100)
+        sD = -np.diff(np.log(brill_data_loss(x, a, m)))[0] / np.log(100)
+        rows.append(Row.check(SUITE, f"asymptotic alpha_N (alpha={a:g}, c/D={m:g})", ex.alpha_N, sN, tolerance=0.02))
+        rows.append(Row.check(SUITE, f"asymptotic alpha_D (alpha={a:g}, c/D={m:g})", ex.alpha_D, sD, tolerance=0.02))
+
+    # ---------------------------------------------------------------- simulations through the sweep runner
+    base = {"suite": SUITE, "preset": pre}
+    grid = []
+    grid.append({**base, "kind": "lattice_numbers", "seed": 1, **{k: P[k] for k in (
+        "bond_L", "bond_samples", "nz_L", "cross_L", "cross_sweeps")}})
+    for i, Lp in enumerate(P["pc_L"]):
+        grid.append({**base, "kind": "wrapping", "seed": 50 + i, "L": Lp, "sweeps": P["pc_sweeps"]})
+    grid.append({**base, "kind": "fisher", "seed": 2, "d": 2, "L": P["fisher_L"], "tori": P["fisher_tori"],
+                 "df_L": P["df_L"], "df_reps": P["df_reps"]})
+    grid.append({**base, "kind": "fisher", "seed": 3, "d": 3, "L": P["d3_L"], "tori": P["d3_reps"],
+                 "df_L": [16, 24, 32, 48, 64], "df_reps": P["d3_reps"]})
+    grid.append({**base, "kind": "bethe", "seed": 4, "n": P["bethe_n"]})
+    grid.append({**base, "kind": "single", "seed": 5, "s_window": list(P["single_s"]), "n_test": P["single_ntest"],
+                 "reps": P["single_reps"]})
+    for sd in range(P["toy_seeds"]):
+        grid.append({**base, "kind": "toy", "seed": 100 + sd, "s_min": 300, "s_max": P["toy_smax"],
+                     "points": P["toy_points"], "cal_points": 50 if pre == "full" else 20})
+    pc2, pc3 = hypercubic_threshold(2), hypercubic_threshold(3)
+    for d, L, p in [(2, P["reg_L2"], pc2), (2, P["reg_L2"], 0.75), (3, P["reg_L3"], pc3), (3, P["reg_L3"], 0.5)]:
+        grid.append({**base, "kind": "regime", "seed": 7 + d, "d": d, "L": L, "p": p, "reps": P["reg_reps"]})
+    grid.append({**base, "kind": "mlp", "seed": 11, "s_window": list(P["mlp_s"]), "dim": 8, "width": P["mlp_width"],
+                 "steps": P["mlp_steps"], "n_max": P["mlp_nmax"], "lr": 1e-2, "device": ctx.device})
+    runs = ctx.sweep(run_config, grid, desc="percolation")
+    by = {}
+    for r in runs:
+        by.setdefault(r.config["kind"], []).append(r)
+
+    # ---------------------------------------------------------------- known lattice numbers
+    ln = by["lattice_numbers"][0]
+    dens = ln.arrays["bond_density"]
+    Lb = ln.config["bond_L"]
+    se = dens.std(ddof=1) / np.sqrt(dens.size)
+    rows.append(Row.check(SUITE, f"square-bond clusters/site at p=1/2 (torus L={Lb})", BOND_DENSITY + 0.8835 / Lb**2,
+                          float(dens.mean()), ci=(dens.mean() - 3 * se, dens.mean() + 3 * se), tolerance=3e-4,
+                          note="Ziff-Finch-Adamchik 1997, + 0.8835/L^2 finite-size term"))
+    rows.append(Row.check(SUITE, "Newman-Ziff vs labelling: mismatching n (largest, count, sum s^2, span/wrap)", 0,
+                          ln.result["nz_mismatches"], tolerance=0, note=f"{ln.result['nz_checked']} states checked"))
+    cr = ln.arrays["crossing"]
+    se = cr.std(ddof=1) / np.sqrt(cr.size)
+    rows.append(Row.in_range(SUITE, "L=128 top-bottom crossing probability at p=0.5927", float(cr.mean()), 0.43, 0.63,
+                             ci=(cr.mean() - 2 * se, cr.mean() + 2 * se), note="reference 0.53; Cardy limit 1/2"))
+    firsts = {w.config["L"]: w.arrays["first_wrap"] for w in by["wrapping"]}
+    pce = estimate_pc(firsts, {L: L * L for L in firsts}, R_H_TORUS, n_boot=200, rng=rng)
+    rows.append(Row.check(SUITE, f"square-site p_c from R^(h)(p)=0.52106 (torus L={pce.L[-1]})", hypercubic_threshold(2),
+                          pce.p_c, ci=pce.ci, tolerance=0.0,
+                          note="Newman-Ziff 2000 estimator; per-L: " + ", ".join(
+                              f"L={L}: {p:.5f}" for L, p in zip(pce.L, pce.p_L))))
+
+    # ---------------------------------------------------------------- Fisher exponent and fractal dimension
+    for fr in by["fisher"]:
+        d = fr.config["d"]
+        ex = critical_exponents(d)
+        sizes = [fr.arrays[f"sizes_{i}"] for i in range(fr.result["n_tori"])]
+        n_sites = fr.config["L"] ** d
+        s_lo, s_hi = (P["fisher_s"] if d == 2 else (16, 2048))
+        tb = estimate_tau_binned(sizes, n_sites, s_lo=s_lo, s_hi=s_hi, rng=rng)
+        rows.append(Row.check(SUITE, f"Fisher tau, {d}-D site p_c, log-binned n_s over [{s_lo}, {s_hi})", ex.tau,
+                              tb.alpha, ci=tb.alpha_ci, tolerance=0.05,
+                              note="finite-s corrections s^-Omega push the slope low (reference: 2.039 in 2-D)"))
+        allsz = np.concatenate(sizes)
+        tf = fit_tail_exponent(allsz[allsz <= s_hi], discrete=True, xmin=s_lo, xmax=s_hi)
+        rows.append(Row.check(SUITE, f"Fisher tau, {d}-D, discrete MLE on [{s_lo}, {s_hi}]", ex.tau, tf.alpha,
+                              ci=(tf.alpha - 2 * tf.sigma, tf.alpha + 2 * tf.sigma), tolerance=0.06,
+                              note="CSN MLE with x_max in the normalisation; interval +-2 sigma"))
+        df = estimate_fractal_dimension(fr.arrays["df_L"], fr.arrays["largest"], rng=rng)
+        rows.append(Row.check(SUITE, f"fractal dimension D_f, {d}-D (largest cluster at p_c vs L)", ex.D, df.alpha,
+                              ci=df.alpha_ci, tolerance=0.05))
+        if d == 2:
+            s, cnt = np.unique(allsz, return_counts=True)
+            ctx.save_artifact("ns_at_pc", {"s": s, "n_s": cnt / (n_sites * len(sizes))},
+                              {"d": 2, "L": fr.config["L"], "tori": len(sizes), "tau": ex.tau, "tau_fit": tb.alpha,
+                               "tau_fit_ci": list(tb.alpha_ci)})
+
+    # ---------------------------------------------------------------- Bethe lattice
+    br = by["bethe"][0]
+    sub = br.arrays["sub"]
+    se = sub.std(ddof=1) / np.sqrt(sub.size)
+    rows.append(Row.check(SUITE, "Bethe z=4, p=0.25 mean cluster size (1+p)/(1-(z-1)p)", 5.0, float(sub.mean()),
+                          ci=(sub.mean() - 3 * se, sub.mean() + 3 * se), tolerance=0.0))
+    crit = br.arrays["crit"]
+    crit = crit[crit <= 10**6]
+    tf = fit_tail_exponent(crit[crit <= 10**5], discrete=True, xmin=30, xmax=10**5)
+    rows.append(Row.check(SUITE, "toy cluster sizes (size-biased, z=200, p_c): exponent tau-1", 1.5, tf.alpha,
+                          ci=(tf.alpha - 2 * tf.sigma, tf.alpha + 2 * tf.sigma), tolerance=0.01,
+                          note="sampled fraction above s ~ s^(2-tau) = s^(-1/2)"))
+
+    # ---------------------------------------------------------------- single cluster NN (case 4)
+    sc = by["single"][0]
+    f1 = _fit(sc.arrays["n_train"], sc.arrays["mse"], rng)
+    rows.append(Row.check(SUITE, f"single-cluster 1-NN MSE exponent c/D (s={sc.result['size']})", 0.5, f1.alpha,
+                          ci=f1.alpha_ci, tolerance=0.08, note="reference measured 0.529 (accept 0.42-0.60)"))
+
+    # ---------------------------------------------------------------- aggregate toy curves
+    toys = by["toy"]
+    grid_n = toys[0].arrays["grid"]
+    Lm = np.array([t.arrays["model_loss"] for t in toys])
+    Ld = np.array([t.arrays["data_loss"] for t in toys])
+    th_m = brill_model_loss(grid_n, 1, 0.5)
+    th_d = brill_data_loss(grid_n, 1, 0.5)
+    lo, hi = P["toy_window"]
+    win = (grid_n >= lo) & (grid_n <= hi)
+    for name, meas, th in [("model", Lm, th_m), ("data", Ld, th_d)]:
+        fm = _fit(grid_n[win], meas[:, win], rng)
+        ft = _fit(grid_n[win], th[win], rng)
+        rows.append(Row.check(SUITE, f"toy {name}-size exponent over [{lo:g}, {hi:g}] vs Brill closed form", ft.alpha,
+                              fm.alpha, ci=fm.alpha_ci, tolerance=0.1,
+                              note=f"{len(toys)} seeds, s_max={P['toy_smax']:g}; asymptote 0.5"))
+        med = np.median(meas, axis=0)
+        j = int(np.argmin(np.abs(grid_n - np.sqrt(lo * hi))))
+        rows.append(Row.in_range(SUITE, f"toy {name}-size median / theory at N={grid_n[j]:.3g}",
+                                 float(med[j] / th[j]), 0.6, 1.4))
+    sizes_all = np.concatenate([t.arrays["sizes"] for t in toys])
+    sf_all = np.concatenate([t.arrays["sf"] for t in toys])
+    ctx.save_artifact("toy_curves", {"grid": grid_n, "model_loss": Lm, "data_loss": Ld, "theory_model": th_m,
+                                     "theory_data": th_d, "sizes": sizes_all, "sf": sf_all},
+                      {"seeds": len(toys), "s_max": P["toy_smax"], "alpha": 1.0, "c_over_D": 0.5})
+    ctx.note(f"toy: {len(toys)} seeds, {np.mean([t.result['n_clusters'] for t in toys]):.0f} clusters/seed, "
+             f"{np.mean([t.result['n_sites'] for t in toys]):.3g} sites/seed; DOF calibration sf mean "
+             f"{sf_all.mean():.2f}, size-weighted {np.average(sf_all, weights=sizes_all):.2f} "
+             f"(author's seed 0: 5.52 and 9.29)")
+    if pre == "quick":
+        ctx.note("quick preset: s_max = 3e5 (31 clusters/seed) instead of 3e7 (316); the comparison window is "
+                 "limited to N <= 300 because k_br(N) exceeds the available clusters beyond N ~ 200")
+
+    # ---------------------------------------------------------------- regime switch on lattices
+    reg_tab = {}
+    for rr in by["regime"]:
+        d, p = rr.config["d"], rr.config["p"]
+        f = _fit(rr.arrays["n_train"], rr.arrays["mse"], rng)
+        ex = critical_exponents(d)
+        crit_pt = abs(p - hypercubic_threshold(d)) < 1e-6
+        if crit_pt:
+            pred = brill_exponents(ex.tau, 2.0, ex.D)
+            label = f"{d}-D at p_c: c/D_f = 2/{ex.D:.3f}"
+            note = (f"tau={ex.tau:.4f} -> alpha={pred.alpha:.2f}; predicted alpha_N={pred.alpha_N:.3f} "
+                    f"({pred.regime_N}), alpha_D={pred.alpha_D:.3f} ({pred.regime_D})")
+            target = 2.0 / ex.D
+        else:
+            pred = brill_supercritical_exponents(2.0, d)
+            label = f"{d}-D supercritical p={p}: c/d = 2/{d}"
+            note = "dominant d-dimensional manifold (Sharma-Kaplan regime)"
+            target = pred.alpha_N
+        rows.append(Row.check(SUITE, f"single-cluster 1-NN exponent, {label}", target, f.alpha, ci=f.alpha_ci,
+                              tolerance=0.1, note=note))
+        reg_tab[(d, crit_pt)] = (target, f.alpha, f.alpha_ci)
+    for d in (2, 3):
+        if (d, True) in reg_tab and (d, False) in reg_tab:
+            diff = reg_tab[(d, True)][1] - reg_tab[(d, False)][1]
+            rows.append(Row.check(SUITE, f"{d}-D exponent shift p_c -> supercritical (2/D_f - 2/d)",
+                                  reg_tab[(d, True)][0] - reg_tab[(d, False)][0], diff, tolerance=0.1,
+                                  note="difference of the two fitted exponents (same learner, same target law)"))
+
+    # ---------------------------------------------------------------- second learner
+    ml = by["mlp"][0]
+    fk = _fit(ml.arrays["n_train"], ml.arrays["knn"], rng)
+    fm = _fit(ml.arrays["n_train"], ml.arrays["mlp"], rng)
+    rows.append(Row.check(SUITE, "BRW embedding, Euclidean 1-NN exponent c/D = 2/4", 0.5, fk.alpha, ci=fk.alpha_ci,
+                          tolerance=0.15, note=f"cluster size {ml.result['size']}, smooth target, embedding dim 8"))
+    rows.append(Row.check(SUITE, "BRW embedding, ReLU MLP exponent c/D = 4/4", 1.0, fm.alpha, ci=fm.alpha_ci,
+                          tolerance=0.2, note=f"piecewise-linear learner (c = 4); width {ml.config['width']}, "
+                          f"{ml.config['steps']} full-batch Adam steps, n_train <= {ml.config['n_max']}"))
+    ctx.note("MLP (c = 4) exponent depends on the optimisation: during development, 800 steps at lr 3e-3 gave 0.70 (0.58-0.84) "
+             "on the same cluster, and past n ~ 5e3 the fixed-width net hits an error floor ~1e-3; the row uses n below it")
+    ctx.save_artifact("phase", {"tau": np.linspace(2.02, 2.98, 97), "c_over_D": np.geomspace(0.05, 5, 100)},
+                      {"note": "grid for the alpha_N / alpha_D phase picture"})
+    return rows
+
+
+def run_config(cfg: dict):
+    """Dispatch one config of the suite's grid to its sweep function."""
+    kind = cfg["kind"]
+    if kind == "lattice_numbers":
+        return run_lattice_numbers(cfg)
+    if kind == "fisher":
+        return run_fisher(cfg)
+    if kind == "wrapping":
+        return run_wrapping(cfg)
+    if kind == "bethe":
+        return run_bethe(cfg)
+    if kind == "single":
+        return run_single_cluster(cfg)
+    if kind == "toy":
+        return run_toy_seed({**cfg, "seed": cfg["seed"]})
+    if kind == "regime":
+        return run_lattice_regime(cfg)
+    if kind == "mlp":
+        return run_mlp(cfg)
+    raise ValueError(f"unknown config kind {kind!r}")
