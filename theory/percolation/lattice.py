@@ -22,7 +22,8 @@ offsets disagree closes a loop with non-zero winding.  No per-site Python loops.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Sequence
 
 import numpy as np
@@ -47,14 +48,22 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ClusterLabels:
-    """Result of a labelling: ``labels`` (0 = empty, 1..n) and ``sizes`` (``sizes[k-1]`` of cluster k)."""
+    """Result of a labelling: ``labels`` (0 = empty, 1..n) and, computed on first access and
+    cached, ``sizes`` (``sizes[k-1]`` = size of cluster k).
+
+    Sizes are lazy so that labelling alone costs what ``scipy.ndimage.label`` costs; asking for
+    ``sizes`` (or ``largest``) adds one counting pass over the lattice.
+    """
 
     labels: np.ndarray
-    sizes: np.ndarray
+    n_clusters: int
+    precomputed_sizes: np.ndarray | None = field(default=None, repr=False, compare=False)
 
-    @property
-    def n_clusters(self) -> int:
-        return int(self.sizes.size)
+    @cached_property
+    def sizes(self) -> np.ndarray:
+        if self.precomputed_sizes is not None:
+            return self.precomputed_sizes
+        return np.bincount(self.labels.ravel(), minlength=self.n_clusters + 1)[1:].astype(np.int64)
 
     @property
     def n_sites(self) -> int:
@@ -62,7 +71,7 @@ class ClusterLabels:
 
     @property
     def largest(self) -> int:
-        return int(self.sizes.max()) if self.sizes.size else 0
+        return int(self.sizes.max()) if self.n_clusters else 0
 
 
 # ----------------------------------------------------------------------------------------
@@ -155,8 +164,9 @@ def label_clusters(occupied: np.ndarray, *, periodic: bool | Sequence[bool] = Fa
     """Label nearest-neighbour clusters of a site lattice (any dimension; 2-D and 3-D tested).
 
     ``periodic`` (bool or one bool per axis) merges clusters across the wrap.  Returns
-    :class:`ClusterLabels` with ``labels`` (int32 array of the lattice's shape, 0 = empty) and
-    ``sizes`` (int64, ``sizes[k-1]`` = size of cluster ``k``).  Standard site percolation
+    :class:`ClusterLabels` with ``labels`` (int32 array of the lattice's shape, 0 = empty),
+    ``n_clusters`` and ``sizes`` (int64, ``sizes[k-1]`` = size of cluster ``k``, counted on
+    first access).  Standard site percolation
     (Stauffer & Aharony ch. 1-2); the periodic merge follows the module docstring.
     """
     occ = check_occupied(occupied)
@@ -168,8 +178,7 @@ def label_clusters(occupied: np.ndarray, *, periodic: bool | Sequence[bool] = Fa
         if u.size:
             n, remap = _merge_labels(n, u, v)
             labels = remap.astype(labels.dtype, copy=False)[labels]
-    sizes = np.bincount(labels.ravel(), minlength=n + 1)[1:].astype(np.int64)
-    return ClusterLabels(labels, sizes)
+    return ClusterLabels(labels, int(n))
 
 
 def wrapping_clusters(occupied: np.ndarray) -> tuple[ClusterLabels, np.ndarray]:
@@ -191,7 +200,7 @@ def wrapping_clusters(occupied: np.ndarray) -> tuple[ClusterLabels, np.ndarray]:
     sizes = np.bincount(labels.ravel(), minlength=n + 1)[1:].astype(np.int64)
     wraps = np.zeros((n, d), dtype=bool)
     if u.size == 0:
-        return ClusterLabels(labels, sizes), wraps
+        return ClusterLabels(labels, int(n), sizes), wraps
     # Spanning forest of the open-label graph (nodes 0..n0, plus a virtual root n0+1 joined to
     # one representative label per merged cluster).  Tree edges carry a unit shift along their axis.
     shift = np.zeros((u.size, d), dtype=np.int64)
@@ -234,7 +243,7 @@ def wrapping_clusters(occupied: np.ndarray) -> tuple[ClusterLabels, np.ndarray]:
         for a in range(d):
             hit = rows[bad[:, a]]
             wraps[hit - 1, a] = True
-    return ClusterLabels(labels, sizes), wraps
+    return ClusterLabels(labels, int(n), sizes), wraps
 
 
 def spanning_clusters(labels: np.ndarray, axis: int = 0) -> np.ndarray:
@@ -297,7 +306,7 @@ def bond_clusters(shape: Sequence[int], p: float, rng: np.random.Generator, *,
     n_sites = int(np.prod(shp))
     n, comp = _components(n_sites, u[keep], v[keep])
     sizes = np.bincount(comp, minlength=n).astype(np.int64)
-    return ClusterLabels((comp + 1).astype(np.int32).reshape(shp), sizes)
+    return ClusterLabels((comp + 1).astype(np.int32).reshape(shp), int(n), sizes)
 
 
 def graph_clusters(graph: Any, occupied: np.ndarray | None = None) -> ClusterLabels:
@@ -330,9 +339,9 @@ def graph_clusters(graph: Any, occupied: np.ndarray | None = None) -> ClusterLab
         labels = np.zeros(n_nodes, dtype=np.int32)
         labels[keep] = comp + 1
         sizes = np.bincount(comp, minlength=n).astype(np.int64)
-        return ClusterLabels(labels, sizes)
+        return ClusterLabels(labels, int(n), sizes)
     n, comp = csgraph.connected_components(adj, directed=False)
-    return ClusterLabels((comp + 1).astype(np.int32), np.bincount(comp, minlength=n).astype(np.int64))
+    return ClusterLabels((comp + 1).astype(np.int32), int(n), np.bincount(comp, minlength=n).astype(np.int64))
 
 
 # ----------------------------------------------------------------------------------------
