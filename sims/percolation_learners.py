@@ -2,8 +2,9 @@
 
 1-nearest-neighbour regression on tree distance with Bayesian shrinkage:
 ŷ(x) = y(x_nn) / (1 + r/√s), r the tree distance from x to its nearest training site, s the
-cluster size (the standardised random-walk target has variance ≈ r/√s... per step 1/√s, so the
-shrinkage is the posterior mean).  Ties go to the training site with the smallest BFS index.
+cluster size.  After standardisation each random-walk step has variance ≈ 1/√s (the raw walk
+spreads over depth ~ √s), so y(x) - y(x_nn) has variance ≈ r/√s against a prior variance 1, and
+the factor 1/(1 + r/√s) is the resulting shrinkage.  Ties go to the training site with the smallest BFS index.
 The nearest training site of every site is found exactly with two vectorised passes over the
 generations of the tree (subtree minimum bottom-up, then top-down), batched over several
 training sets at once; no per-site Python loop.
