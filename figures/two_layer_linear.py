@@ -44,7 +44,7 @@ def make(ctx: FigureContext) -> FigureOutput:
         table.setdefault("alpha", a)
     ax.set_xlabel("alpha")
     ax.set_ylabel("eg")
-    ax.set_title("linear, K = M = 1, L = N = 1024, eta = 0.1 (shade: window)")
+    ax.set_title(f"linear, K = M = 1, L = N = 1024, eta = {eta:g} (shade: window)")
     ax.legend(fontsize=7)
     fig.tight_layout()
     table = {"alpha": table.pop("alpha"), **table}
