@@ -51,7 +51,7 @@ __all__ = [
     "TARGETS", "STREAMS", "GENERATORS", "TextureSpec", "moire_period", "twist_angle",
     "hash_uniforms", "hash_normals", "sample_parameters", "moire_field", "effective_field",
     "energy", "tangent_force", "initial_state", "relax_fire", "FireResult", "surrogate_texture",
-    "generate", "TextureCache",
+    "generate", "TextureCache", "fill_caches",
 ]
 
 TARGETS = ("theta", "J", "D")
@@ -648,3 +648,51 @@ class TextureCache:
         """Memory of ``n`` cached samples as loaded (float16 images + float32 targets)."""
         C, N, _ = self.spec.shape
         return int(n) * (C * N * N * 2 + 3 * 4)
+
+
+def _fill_shard(args) -> int:
+    """Worker of :func:`fill_caches`: write one shard with one torch thread."""
+    root, spec_d, seed, capacity, shard_size, stream, k = args
+    import torch
+
+    torch.set_num_threads(1)
+    c = TextureCache(root, TextureSpec.from_dict(spec_d), seed, capacity=capacity, shard_size=shard_size)
+    c._shard(stream, k)
+    return k
+
+
+def fill_caches(jobs, *, workers: int | None = None) -> int:
+    """Generate the missing shards of several ``(cache, stream, n)`` requests, in parallel on a CPU.
+
+    Shards of CPU caches are spread over a spawn process pool of ``workers`` processes (default:
+    the CPU count), one torch thread each; caches on a GPU generate in this process.  Returns the
+    number of shards written.  Afterwards ``cache.load(stream, n)`` only reads.
+    """
+    todo, local = [], []
+    for cache, stream, n in jobs:
+        if stream not in STREAMS:
+            raise ValueError(f"stream must be one of {', '.join(STREAMS)}, got {stream!r}")
+        cap = int(cache.capacity.get(stream, 0))
+        if not isinstance(n, (int, np.integer)) or not (1 <= n <= cap):
+            raise ValueError(f"n (N_D for stream {stream!r}) must be an integer in [1, {cap}] (the cache capacity), got {n!r}")
+        for k in range(-(-int(n) // cache.shard_size)):
+            if cache._shard_path(stream, k).exists():
+                continue
+            if str(cache.device).startswith("cuda"):
+                local.append((cache, stream, k))
+            else:
+                todo.append((str(cache.root), cache.spec.to_dict(), int(cache.seed), dict(cache.capacity),
+                             int(cache.shard_size), stream, k))
+    for cache, stream, k in local:
+        cache._shard(stream, k)
+    w = workers or os.cpu_count() or 1
+    if len(todo) <= 1 or w == 1:
+        for t in todo:
+            _fill_shard(t)
+    else:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(min(w, len(todo)), mp_context=mp.get_context("spawn")) as ex:
+            list(ex.map(_fill_shard, todo))
+    return len(todo) + len(local)

@@ -216,3 +216,19 @@ def test_fixed_origin_makes_image_a_function_of_the_free_parameters():
     assert np.ptp(x, axis=0).max() == 0.0  # identical parameters, no nuisance: identical images
     x2, _ = st.generate(TextureSpec(size=16, theta_deg=(3.0, 3.0), J=(1.0, 1.0), D=(0.2, 0.2)), 0, np.arange(4))
     assert np.ptp(x2, axis=0).max() > 0.5  # random origin and orientation move the bubbles
+
+
+def test_fill_caches_in_parallel_matches_serial_generation(tmp_path):
+    spec = TextureSpec(size=10)
+    cap = {"train": 200, "val": 40, "test": 40}
+    c = TextureCache(tmp_path, spec, seed=9, capacity=cap, shard_size=50)
+    c2 = TextureCache(tmp_path, TextureSpec(size=10, free=("theta",)), seed=9, capacity=cap, shard_size=50)
+    n = st.fill_caches([(c, "train", 200), (c, "test", 40), (c2, "train", 100)], workers=2)
+    assert n == 4 + 1 + 2
+    assert st.fill_caches([(c, "train", 200)], workers=2) == 0  # everything cached: nothing regenerated
+    x, y = c.load("train", 200)
+    xd, yd = st.generate(spec, 9, np.arange(200))
+    np.testing.assert_allclose(x.astype(np.float32), xd, atol=1e-3)
+    np.testing.assert_array_equal(y, yd)
+    with pytest.raises(ValueError, match=r"\[1, 200\]"):
+        st.fill_caches([(c, "train", 201)])

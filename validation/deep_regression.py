@@ -156,16 +156,18 @@ def run(ctx) -> list[Row]:
             "capacity": cap, "n_val": P["n_val"], "n_test": P["n_test"], "shard": P["shard"],
             "train": P["train"], "device": ctx.device}
 
-    # datasets first, in this process (generation is batched; workers only read shards)
+    # datasets first (CPU: shards in a process pool; GPU: batched in this process); workers only read shards
+    from nsl.sims.spin_textures import fill_caches
+
     gen_dev = ctx.device
     free_sets = [["theta"], ["theta", "J"], ["theta", "J", "D"]]
+    jobs = []
     for free in free_sets:
         c = _cell(P, base, spec={**spec_full, "free": free}, gen_device=gen_dev)
         _, cache = _cache(c)
         need = cap if free == free_sets[-1] else max(P["id_check"]["data_sizes"])
-        cache.load("train", need)
-        cache.load("val", P["n_val"])
-        cache.load("test", P["n_test"])
+        jobs += [(cache, "train", need), (cache, "val", P["n_val"]), (cache, "test", P["n_test"])]
+    fill_caches(jobs, workers=ctx.workers)
     if ctx.device == "cuda":
         import torch
 
