@@ -153,20 +153,16 @@ def simulate_online_sgd(spectrum: Spectrum, *, K: int, M: int, eta: "float | Seq
     coord_mask = torch.tensor(np.repeat(mask_l, spectrum.multiplicities), dtype=dtype, device=dev)
     block = torch.tensor(np.repeat(np.arange(L), spectrum.multiplicities), dtype=torch.long, device=dev)
     g, gp = _torch_g(act.name)
-    # the input stream: numpy's ziggurat sampler on CPU (much faster than torch.randn in float64),
-    # torch's generator on the GPU; both seeded from the run's seeds alone
+    # the input stream, seeded from the run's seeds alone: on CPU float32 normals from torch's generator
+    # (about 3x cheaper per sample than float64 ones; the rounding of x to float32 is far below the
+    # O(1/sqrt N) finite-N effects), cast to ``dtype``; on the GPU normals in ``dtype`` directly
     stream_seed = int(np.random.SeedSequence([*seed_list, nE, N]).generate_state(1)[0])
-    if dev.type == "cpu":
-        np_gen = np.random.default_rng(stream_seed)
+    gen = torch.Generator(device=dev)
+    gen.manual_seed(stream_seed)
+    draw_dtype = torch.float32 if dev.type == "cpu" else dtype
 
-        def draw(c: int) -> torch.Tensor:
-            return torch.from_numpy(np_gen.standard_normal((c, R_, N))).to(dtype)
-    else:
-        gen = torch.Generator(device=dev)
-        gen.manual_seed(stream_seed)
-
-        def draw(c: int) -> torch.Tensor:
-            return torch.randn((c, R_, N), generator=gen, dtype=dtype, device=dev)
+    def draw(c: int) -> torch.Tensor:
+        return torch.randn((c, R_, N), generator=gen, dtype=draw_dtype, device=dev).to(dtype)
 
     q_rec = np.zeros((R_, steps_rec.size, L, K, K))
     r_rec = np.zeros((R_, steps_rec.size, L, K, M))
