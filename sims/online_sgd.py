@@ -204,7 +204,7 @@ def simulate_online_sgd(spectrum: Spectrum, *, K: int, M: int, eta: "float | Seq
         Xu = X * coord_mask if not bool(mask_l.all()) else X
         for j in range(c):
             x = X[j]
-            lk = torch.bmm(J, x.unsqueeze(-1)).squeeze(-1) / sqrtN  # (R, K)
+            lk = (J * x.unsqueeze(1)).sum(-1) / sqrtN  # (R, K); faster than bmm for matrix-vector
             delta = ZETA[j] - (g(lk) * v_t).sum(-1)
             coef = eta_t * gp(lk) * delta.unsqueeze(-1)  # (R, K)
             J.baddbmm_(coef.unsqueeze(-1), Xu[j].unsqueeze(1))
