@@ -148,3 +148,29 @@ def test_brill_bad_input():
         bethe_pc(2)
     with pytest.raises(ValueError, match=r"p must be in \[0, 1\]"):
         grow_bethe_cluster(-0.1, 4, np.random.default_rng(0))
+
+
+# ------------------------------------------------------------------ FSS estimators
+def test_estimate_pc_from_wrapping():
+    from nsl.theory.percolation import estimate_pc, newman_ziff_sweep
+
+    rng = np.random.default_rng(8)
+    first = {L: np.array([newman_ziff_sweep((L, L), rng, periodic=True).first_span[1] for _ in range(40)])
+             for L in (32, 64)}
+    est = estimate_pc(first, {L: L * L for L in first}, 0.521058290, n_boot=100, rng=0)
+    assert est.ci[0] - 0.003 <= hypercubic_threshold(2) <= est.ci[1] + 0.003
+    assert est.ci[1] - est.ci[0] < 0.03
+
+
+def test_estimate_fractal_dimension_and_binned_tau():
+    from nsl.theory.percolation import estimate_fractal_dimension, estimate_tau_binned
+
+    rng = np.random.default_rng(9)
+    pc = hypercubic_threshold(2)
+    Ls = np.array([32, 64, 128, 256])
+    M = np.array([[label_clusters(rng.random((L, L)) < pc, periodic=True).largest for L in Ls] for _ in range(8)])
+    fit = estimate_fractal_dimension(Ls, M, n_boot=300, rng=0)
+    assert fit.alpha_ci[0] - 0.1 <= 91 / 48 <= fit.alpha_ci[1] + 0.1
+    sizes = [label_clusters(rng.random((512, 512)) < pc, periodic=True).sizes for _ in range(4)]
+    tb = estimate_tau_binned(sizes, 512**2, s_lo=16, s_hi=2048, n_boot=300, rng=0)
+    assert 1.95 < tb.alpha < 2.12
