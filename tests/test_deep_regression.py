@@ -92,13 +92,18 @@ def test_killed_sweep_resumes_without_retraining(tmp_path):
 
 
 def test_suite_end_to_end_micro(tmp_path, monkeypatch):
-    monkeypatch.setitem(dr.PRESETS, "quick", _micro_preset())
+    # the micro preset runs the full preset's path: FIRE-relaxed textures and the paper-band rows
+    P = _micro_preset()
+    P["spec"] = {**P["spec"], "generator": "fire", "tol": 1e-3, "random_origin": True}
+    P["band_check"] = True
+    monkeypatch.setitem(dr.PRESETS, "quick", P)
     store = RunStore(tmp_path)
     ctx = SuiteContext("deep-regression", store, executor="serial", progress=False)
     rows = dr.run(ctx)
     q = [r.quantity for r in rows]
     assert sum("alpha_D lower" in s for s in q) == 9 and sum("alpha_M lower" in s for s in q) == 9
     assert sum(s.startswith("id/") for s in q) == 2
+    assert sum("alpha_D in the paper's band" in s for s in q) == 9 and sum("alpha_M in the paper's band" in s for s in q) == 9
     assert all(r.observed is not None for r in rows if "alpha_D lower" in r.quantity)
     assert any("quick" in n for n in ctx.notes)
     # figures render from the stored artifacts alone
