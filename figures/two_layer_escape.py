@@ -7,7 +7,6 @@ with 1/μ and the reviewers' M² (Worschech & Rosenow 2024, OpenReview).
 """
 from __future__ import annotations
 
-import numpy as np
 
 from nsl.context import FigureContext, FigureOutput
 from nsl.registry import figure

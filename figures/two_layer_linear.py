@@ -6,7 +6,6 @@ asymptote ∝ α^(−β/(1+β)) with its window of validity [1/(2ηλ_1), 1/(2η
 """
 from __future__ import annotations
 
-import numpy as np
 
 from nsl.context import ArtifactMissing, FigureContext, FigureOutput
 from nsl.registry import figure

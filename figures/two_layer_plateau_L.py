@@ -7,7 +7,6 @@ exponential to a power law.  Right: the ODE against the seed-mean of the torch s
 """
 from __future__ import annotations
 
-import numpy as np
 
 from nsl.context import FigureContext, FigureOutput
 from nsl.registry import figure

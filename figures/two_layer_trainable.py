@@ -6,7 +6,6 @@ end points with only the top N_l eigendirections trained, the closed form
 """
 from __future__ import annotations
 
-import numpy as np
 
 from nsl.context import FigureContext, FigureOutput
 from nsl.registry import figure

@@ -68,10 +68,10 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_save_npz(path: str | os.PathLike, arrays: dict[str, Any]) -> None:
-    """``np.savez_compressed`` through a temporary file and a rename."""
+def atomic_save_npz(path: str | os.PathLike, arrays: dict[str, Any], *, compress: bool = True) -> None:
+    """``np.savez_compressed`` (or ``np.savez``) through a temporary file and a rename."""
     import io
 
     buf = io.BytesIO()
-    np.savez_compressed(buf, **{k: np.asarray(v) for k, v in arrays.items()})
+    (np.savez_compressed if compress else np.savez)(buf, **{k: np.asarray(v) for k, v in arrays.items()})
     atomic_write_bytes(path, buf.getvalue())

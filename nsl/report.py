@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import html
 import importlib.metadata as md
-import json
 import os
 import platform
 import time

@@ -40,12 +40,13 @@ import hashlib
 import json
 import math
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from nsl.jsonio import atomic_save_npz, atomic_write_text
 
 __all__ = [
     "TARGETS", "STREAMS", "GENERATORS", "TextureSpec", "moire_period", "twist_angle",
@@ -570,23 +571,6 @@ def generate(spec: TextureSpec, seed: int, indices: Any, stream: str | int = "tr
     return (x, y, info) if return_info else (x, y)
 
 
-def _atomic_npz(path: Path, arrays: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 @dataclass
 class TextureCache:
     """A disk cache of one dataset: shards of ``shard_size`` samples per stream, float16 images.
@@ -612,9 +596,7 @@ class TextureCache:
         self.dir.mkdir(parents=True, exist_ok=True)
         meta = self.dir / "spec.json"
         if not meta.exists():
-            tmp = self.dir / f".spec.{os.getpid()}.tmp"
-            tmp.write_text(json.dumps({"spec": self.spec.to_dict(), "seed": int(self.seed)}, indent=1))
-            os.replace(tmp, meta)
+            atomic_write_text(meta, json.dumps({"spec": self.spec.to_dict(), "seed": int(self.seed)}, indent=1))
 
     def _shard_path(self, stream: str, k: int) -> Path:
         return self.dir / f"{stream}_{k:05d}.npz"
@@ -630,7 +612,7 @@ class TextureCache:
         lo = k * self.shard_size
         x, y = generate(self.spec, self.seed, np.arange(lo, lo + self.shard_size), stream, device=self.device)
         x16 = x.astype(np.float16)
-        _atomic_npz(p, {"x": x16, "y": y})
+        atomic_save_npz(p, {"x": x16, "y": y}, compress=False)
         return x16, y
 
     def load(self, stream: str, n: int) -> tuple[np.ndarray, np.ndarray]:

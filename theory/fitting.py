@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Sequence
-
 import numpy as np
 from scipy import optimize, special
 
