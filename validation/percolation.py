@@ -120,18 +120,24 @@ def run_bethe(cfg: dict):
     return {"sub": s_sub, "crit": s_crit}, {}
 
 
+def _critical_cluster(rng: np.random.Generator, s_min: int, s_max: int):
+    """One complete critical Bethe cluster (z = 200, p = p_c = 1/(z - 1)) with s_min <= size <= s_max,
+    by rejection (the reference's single-cluster protocol)."""
+    from nsl.theory.percolation import grow_bethe_cluster
+
+    while True:
+        c = grow_bethe_cluster(1 / 199, 200, rng, s_max)
+        if c.complete and c.size >= s_min:
+            return c
+
+
 def run_single_cluster(cfg: dict):
     """Reference case 4: one critical Bethe cluster, shrinkage 1-NN vs n_train."""
     from nsl.sims.percolation_data import random_walk_target
     from nsl.sims.percolation_learners import single_cluster_curve
-    from nsl.theory.percolation import grow_bethe_cluster
 
     rng = np.random.default_rng(cfg["seed"])
-    lo, hi = cfg["s_window"]
-    while True:
-        c = grow_bethe_cluster(1 / 199, 200, rng, hi)
-        if c.complete and c.size >= lo:
-            break
+    c = _critical_cluster(rng, *cfg["s_window"])
     y = random_walk_target(c, rng)
     n_train = np.unique(np.geomspace(30, 1e4, 10).astype(int))
     mse = single_cluster_curve(c, y, n_train, rng, n_test=cfg["n_test"], repeats=cfg["reps"])
@@ -190,16 +196,11 @@ def run_mlp(cfg: dict):
     import torch
 
     from nsl.sims.percolation_learners import brw_embedding, knn_fit_mse, mlp_fit_mse, smooth_target
-    from nsl.theory.percolation import grow_bethe_cluster
 
     torch.set_num_threads(1)  # one sweep worker per core
 
     rng = np.random.default_rng(cfg["seed"])
-    lo, hi = cfg["s_window"]
-    while True:
-        c = grow_bethe_cluster(1 / 199, 200, rng, hi)
-        if c.complete and c.size >= lo:
-            break
+    c = _critical_cluster(rng, *cfg["s_window"])
     x = brw_embedding(c, cfg["dim"], rng)
     y = smooth_target(x, rng)
     s = c.size
