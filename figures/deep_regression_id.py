@@ -29,10 +29,13 @@ def make(ctx: FigureContext) -> FigureOutput:
         x = np.asarray(arr[f"d{d}__n_d"], float)
         y = np.exp(np.log(np.asarray(arr[f"d{d}__mse"], float)).mean(0))
         a, lo, hi, B, x0, x1 = arr["fit"][d - 1][:6]
-        ax.loglog(x, y, "o", color=color, mfc="none")
-        xf = np.geomspace(x0, x1, 50)
-        ax.loglog(xf, B * xf ** (-a), "-", color=color,
-                  label=f"free {names[d]}: " + r"$\alpha_D$" + f" = {a:.2f} [{lo:.2f}, {hi:.2f}] (4/d = {4 / d:.2f})")
+        if np.all(np.isfinite([a, B, x0, x1])):
+            ax.loglog(x, y, "o", color=color, mfc="none")
+            xf = np.geomspace(x0, x1, 50)
+            ax.loglog(xf, B * xf ** (-a), "-", color=color,
+                      label=f"free {names[d]}: " + r"$\alpha_D$" + f" = {a:.2f} [{lo:.2f}, {hi:.2f}] (4/d = {4 / d:.2f})")
+        else:
+            ax.loglog(x, y, "o", color=color, mfc="none", label=f"free {names[d]}: no power-law window")
         for xi, yi in zip(x, y):
             for k, v in zip(table, (d, xi, yi, a, lo, hi)):
                 table[k].append(float(v))

@@ -7,6 +7,12 @@ size N_D and model size N_M; their optimiser details are not public, so this is 
   (:meth:`nsl.sims.spin_textures.TextureSpec.target_moments`), so the reported test MSE per
   parameter is in units of the prior variance (a constant predictor scores 1) and does not
   depend on N_D;
+* inputs are standardised with the training split's statistics (``input_norm``, see
+  :func:`input_scaler`: the mean image is subtracted and each channel scaled to unit RMS; a
+  constant input, such as the uniform bottom layer of the ``mz`` images, maps to 0).  Without it the FCN on raw ``mz`` images
+  is optimisation-limited: its validation loss still falls after thousands of steps and the
+  test loss at a fixed step budget barely depends on N_D, which turns a data-scaling sweep into a
+  compute sweep;
 * AdamW (Loshchilov & Hutter 2019) with global gradient-norm clipping, linear warm-up over ``warmup_frac`` of the steps then
   cosine decay to zero ("adjustable learning-rate schedule": the number of steps grows with
   N_D as ``epochs · N_D / batch_size`` clipped to [min_steps, max_steps]);
@@ -31,9 +37,11 @@ import torch
 
 from nsl.sims.networks import build_model, check_arch, count_parameters
 
-__all__ = ["TrainConfig", "TrainResult", "train_regressor", "lr_search", "lr_at", "standardise", "DEVICES"]
+__all__ = ["TrainConfig", "TrainResult", "train_regressor", "lr_search", "lr_at", "standardise", "input_scaler",
+           "DEVICES", "INPUT_NORMS"]
 
 DEVICES = ("cpu", "cuda")
+INPUT_NORMS = ("pixel", "channel", "none")
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,7 @@ class TrainConfig:
     patience: int = 8
     stop_after_frac: float = 0.75
     grad_clip: float = 1.0
+    input_norm: str = "pixel"
     seed: int = 0
     device: str = "cpu"
 
@@ -76,6 +85,8 @@ class TrainConfig:
             raise ValueError(f"stop_after_frac must lie in [0, 1], got {self.stop_after_frac!r}")
         if self.schedule not in ("cosine", "constant"):
             raise ValueError(f"schedule must be 'cosine' or 'constant', got {self.schedule!r}")
+        if self.input_norm not in INPUT_NORMS:
+            raise ValueError(f"input_norm must be one of {', '.join(INPUT_NORMS)}, got {self.input_norm!r}")
         if self.device not in DEVICES:
             raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {self.device!r}")
         if self.device == "cuda" and not torch.cuda.is_available():
@@ -97,6 +108,27 @@ def lr_at(step: int, total: int, lr: float, warmup_frac: float, schedule: str = 
         return lr
     frac = (step - warm) / max(1, total - warm)
     return lr * 0.5 * (1 + math.cos(math.pi * min(1.0, frac)))
+
+
+def input_scaler(x_train: np.ndarray, how: str = "pixel") -> tuple[np.ndarray, np.ndarray]:
+    """Shift and scale of (n, C, N, N) training images: ``(x − shift) / scale`` is the network input.
+
+    ``"pixel"``: the per-pixel mean image is subtracted and each channel is divided by the RMS of
+    its centred values (a per-pixel scale, the ``StandardScaler`` convention, divides by standard
+    deviations estimated from a handful of samples at small N_D and blows test inputs up where a
+    pixel happened to be nearly constant in the training split); ``"channel"``: mean and standard
+    deviation per channel; ``"none"``: identity.  A constant channel maps to 0.
+    """
+    if how not in INPUT_NORMS:
+        raise ValueError(f"how must be one of {', '.join(INPUT_NORMS)}, got {how!r}")
+    x = np.asarray(x_train, dtype=np.float64)
+    if x.ndim != 4 or x.shape[0] < 1:
+        raise ValueError(f"x_train must have shape (n >= 1, C, N, N), got {x.shape}")
+    if how == "none":
+        return np.zeros((1,) + x.shape[1:]), np.ones((1,) + x.shape[1:])
+    mu = x.mean(0, keepdims=True) if how == "pixel" else x.mean((0, 2, 3), keepdims=True)
+    sd = np.sqrt(((x - mu) ** 2).mean((0, 2, 3), keepdims=True))
+    return mu, np.where(sd > 1e-6, sd, 1.0)
 
 
 def standardise(y: np.ndarray, mean: Sequence[float], std: Sequence[float]) -> np.ndarray:
@@ -157,8 +189,13 @@ def train_regressor(arch: str, model_kw: dict, data: dict, cfg: TrainConfig) -> 
         torch.backends.cudnn.allow_tf32 = True
     torch.manual_seed(cfg.seed)
     model = build_model(arch, in_channels=C, image_size=N, n_out=k_out, **model_kw).to(dev)
-    xtr, ytr = _as_tensor(data["x_train"], dev), _as_tensor(data["y_train"], dev)
-    xva, yva = _as_tensor(data["x_val"], dev), _as_tensor(data["y_val"], dev)
+    mu, sd = input_scaler(data["x_train"], cfg.input_norm)
+
+    def xs(name):
+        return _as_tensor((data[name] - mu) / sd, dev)
+
+    xtr, ytr = xs("x_train"), _as_tensor(data["y_train"], dev)
+    xva, yva = xs("x_val"), _as_tensor(data["y_val"], dev)
     steps = cfg.steps_for(n)
     bs = min(cfg.batch_size, n)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
@@ -197,7 +234,7 @@ def train_regressor(arch: str, model_kw: dict, data: dict, cfg: TrainConfig) -> 
     wall = time.perf_counter() - t0
     if best_state is not None:
         model.load_state_dict(best_state)
-    xte, yte = _as_tensor(data["x_test"], dev), _as_tensor(data["y_test"], dev)
+    xte, yte = xs("x_test"), _as_tensor(data["y_test"], dev)
     test = torch.mean((_predict(model, xte) - yte) ** 2, dim=0).double().cpu().numpy()
     val = torch.mean((_predict(model, xva) - yva) ** 2, dim=0).double().cpu().numpy()
     return TrainResult(test.tolist(), val.tolist(), int(best_step), int(done), count_parameters(model), wall,

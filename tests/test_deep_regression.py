@@ -53,6 +53,7 @@ def _micro_preset():
         "model_nd": 128, "lrs": [1e-2],
         "train": {"batch_size": 32, "epochs": 2, "min_steps": 10, "max_steps": 20, "eval_every": 10, "patience": 2,
                   "weight_decay": 1e-4, "warmup_frac": 0.05},
+        "train_arch": {},
         "id_check": {"arch": "fcn", "data_sizes": [32, 64, 128, 256], "seeds": [0]},
         "n_boot": 50,
     })

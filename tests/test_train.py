@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from nsl.sims.train import TrainConfig, lr_at, lr_search, standardise, train_regressor
+from nsl.sims.train import TrainConfig, input_scaler, lr_at, lr_search, standardise, train_regressor
 
 
 def _linear_data(n_train, seed=0, noise=0.0):
@@ -34,6 +34,39 @@ def test_lr_schedule_warmup_then_cosine():
 def test_standardise():
     y = np.array([[1.0, 10.0], [3.0, 30.0]])
     np.testing.assert_allclose(standardise(y, [2.0, 20.0], [1.0, 10.0]), [[-1, -1], [1, 1]])
+
+
+def test_input_scaler_centres_pixels_and_scales_channels():
+    g = np.random.default_rng(0)
+    x = np.empty((50, 2, 4, 4))
+    x[:, 0] = 1.0  # a constant channel (the uniform bottom layer of the mz images)
+    x[:, 1] = 3.0 + 0.5 * g.normal(size=(50, 4, 4)) + np.arange(16).reshape(4, 4)
+    mu, sd = input_scaler(x, "pixel")
+    z = (x - mu) / sd
+    np.testing.assert_allclose(z[:, 0], 0.0, atol=1e-12)
+    np.testing.assert_allclose(z.mean(0), 0.0, atol=1e-12)  # every pixel centred
+    assert np.sqrt((z[:, 1] ** 2).mean()) == pytest.approx(1.0)  # channel RMS 1, not per-pixel
+    mu_c, sd_c = input_scaler(x, "channel")
+    assert mu_c.shape == (1, 2, 1, 1) and mu_c[0, 1, 0, 0] == pytest.approx(x[:, 1].mean())
+    mu_n, sd_n = input_scaler(x, "none")
+    assert np.all(mu_n == 0) and np.all(sd_n == 1)
+    with pytest.raises(ValueError, match="how must be one of"):
+        input_scaler(x, "batch")
+    with pytest.raises(ValueError, match="input_norm must be one of"):
+        TrainConfig(input_norm="batch")
+
+
+def test_training_is_invariant_to_a_per_channel_affine_map_of_the_inputs():
+    # with input standardisation the network sees the same inputs whatever the units of the pixels
+    torch.set_num_threads(1)
+    data = _linear_data(256)
+    moved = {k: (7.0 * v - 2.0 if k.startswith("x_") else v) for k, v in data.items()}
+    cfg = TrainConfig(lr=3e-3, batch_size=64, min_steps=30, max_steps=30, eval_every=10, seed=1)
+    a = train_regressor("fcn", {"width": 16, "depth": 1}, data, cfg)
+    b = train_regressor("fcn", {"width": 16, "depth": 1}, moved, cfg)
+    np.testing.assert_allclose(a.test_mse, b.test_mse, rtol=1e-3)
+    raw = train_regressor("fcn", {"width": 16, "depth": 1}, moved, TrainConfig(**{**cfg.to_dict(), "input_norm": "none"}))
+    assert not np.allclose(raw.test_mse, a.test_mse, rtol=1e-2)
 
 
 def test_learns_linear_map_and_is_deterministic():

@@ -43,15 +43,25 @@ PRESETS: dict[str, dict] = {
         "spec": {"generator": "surrogate", "size": 16, "theta_deg": _theta_range(5.0, 12.0),
                  "J": [0.5, 2.0], "D": [0.0, 0.4], "channels": "mz", "random_origin": False},
         "data_seed": 0, "n_val": 512, "n_test": 1024, "shard": 2048,
-        "data_sizes": [32, 64, 128, 256, 512, 1024],
+        "data_sizes": [32, 64, 128, 256, 512, 1024, 2048],
         "seeds": [0, 1],
         "archs": {"fcn": {"width": 128, "depth": 3}, "resnet": {"width": 4, "depth": 1}, "vit": {"width": 32, "depth": 1}},
         "ladders": {"fcn": [16, 48, 128, 384], "resnet": [2, 3, 4, 6], "vit": [8, 16, 32, 64]},
         "model_nd": 256,
         "lrs": [1e-3, 3e-3],
-        "train": {"batch_size": 32, "epochs": 40, "min_steps": 100, "max_steps": 1500, "eval_every": 50,
+        # steps = epochs * N_D / batch clipped to [min_steps, max_steps]: enough that the validation loss has
+        # (nearly) stopped falling at every N_D, so the sweep measures data scaling and not the step budget
+        "train": {"batch_size": 32, "epochs": 40, "min_steps": 100, "max_steps": 2560, "eval_every": 50,
                   "patience": 6, "weight_decay": 1e-4, "warmup_frac": 0.05},
-        "id_check": {"arch": "fcn", "data_sizes": [32, 64, 128, 256, 512, 1024], "seeds": [0, 1]},
+        "train_arch": {"fcn": {"batch_size": 128, "epochs": 100, "min_steps": 800, "max_steps": 3200},
+                       "vit": {"batch_size": 64, "epochs": 50, "min_steps": 600, "max_steps": 3200}},
+        # the intrinsic-dimension check fits each d over the N_D where theta's geometric-mean MSE lies in
+        # mse_band: below the upper edge the network has left the can't-learn plateau (a constant predictor
+        # scores 1), above the lower edge it is clear of the optimisation floor of the step budget (theta
+        # alone reaches ~1e-6 by N_D = 64).  The onset and the floor move with d, so one N_D window for all d
+        # would measure the plateau or the floor for one of them.
+        "id_check": {"arch": "fcn", "data_sizes": [8, 12, 16, 24, 32, 48, 64, 128, 256, 512, 1024], "seeds": [0, 1],
+                     "mse_band": [1e-4, 0.3]},
         "n_boot": 400,
         "band_check": False,
     },
@@ -72,7 +82,8 @@ PRESETS: dict[str, dict] = {
         "lrs": [3e-4, 1e-3, 3e-3],
         "train": {"batch_size": 512, "epochs": 60, "min_steps": 300, "max_steps": 3000, "eval_every": 100,
                   "patience": 8, "weight_decay": 1e-4, "warmup_frac": 0.05},
-        "id_check": {"arch": "resnet", "data_sizes": [512, 1024, 2048, 4096, 8192, 16384], "seeds": [0, 1]},
+        "id_check": {"arch": "resnet", "data_sizes": [512, 1024, 2048, 4096, 8192, 16384], "seeds": [0, 1],
+                     "mse_band": [1e-4, 0.3]},
         "n_boot": 2000,
         "band_check": True,
     },
@@ -114,19 +125,45 @@ def train_cell(c: dict):
 
 
 def _cell(P: dict, base: dict, **kw) -> dict:
+    """One sweep cell: ``base`` updated by ``kw``, with the preset's per-architecture training overrides."""
     c = dict(base)
     c.update(kw)
+    if "arch" in c:
+        c["train"] = {**P["train"], **P.get("train_arch", {}).get(c["arch"], {})}
     return c
 
 
 # ----------------------------------------------------------------------------- fits
-def _fit(x, Y, n_boot: int, seed: int):
-    """Pure power law over the window chosen by extrapolation error, plus the offset fit on it."""
+def _band_window(x, Y, band) -> tuple[int, int] | None:
+    """The longest run of consecutive points whose geometric-mean y lies in ``band``; None if < 4 points."""
+    g = np.exp(np.log(np.atleast_2d(np.asarray(Y, float))).mean(0))
+    inside = (g >= band[0]) & (g <= band[1])
+    best, start = (0, 0), None
+    for i, ok in enumerate(list(inside) + [False]):
+        if ok and start is None:
+            start = i
+        elif not ok and start is not None:
+            best = max(best, (start, i), key=lambda w: w[1] - w[0])
+            start = None
+    return best if best[1] - best[0] >= 4 else None
+
+
+def _nan_fit(x) -> dict:
+    nan = math.nan
+    return {"alpha": nan, "ci": (nan, nan), "B": nan, "window": (0, 0), "x_range": (nan, nan), "alpha_offset": nan,
+            "E_offset": nan, "slopes": np.full(0, nan), "boot": np.full(0, nan), "rmsle": nan}
+
+
+def _fit(x, Y, n_boot: int, seed: int, window: tuple[int, int] | None = None):
+    """Pure power law over ``window`` (default: chosen by extrapolation error), plus the offset fit on it."""
     from nsl.theory.fitting import fit_power_law, local_slopes, select_fit_window
 
     x = np.asarray(x, float)
     Y = np.atleast_2d(np.asarray(Y, float))
-    lo, hi = (select_fit_window(x, Y, k=2, min_points=4) if x.size >= 6 else (0, x.size))
+    if window is not None:
+        lo, hi = window
+    else:
+        lo, hi = (select_fit_window(x, Y, k=2, min_points=4) if x.size >= 6 else (0, x.size))
     xw, Yw = x[lo:hi], Y[:, lo:hi]
     pure = fit_power_law(xw, Yw, offset=False, n_boot=n_boot, rng=seed)
     off = fit_power_law(xw, Yw, offset=True, n_boot=0) if xw.size >= 5 else None
@@ -152,6 +189,7 @@ def run(ctx) -> list[Row]:
     cache_root = str(ctx.store.root / "datasets")
     spec_full = dict(P["spec"])
     cap = max(max(P["data_sizes"]), P["model_nd"], max(P["id_check"]["data_sizes"]))
+    band = P["id_check"].get("mse_band")
     base = {"kind": "deep-regression-train", "preset": ctx.preset, "cache": cache_root, "data_seed": P["data_seed"],
             "capacity": cap, "n_val": P["n_val"], "n_test": P["n_test"], "shard": P["shard"],
             "train": P["train"], "device": ctx.device}
@@ -247,7 +285,13 @@ def run(ctx) -> list[Row]:
                       for s in P["id_check"]["seeds"]])
         id_arrays[f"d{d}__n_d"] = id_nd
         id_arrays[f"d{d}__mse"] = Y
-        id_fits[d] = _fit(id_nd, Y, P["n_boot"], seed=53 + d)
+        win = _band_window(id_nd, Y, band) if band else (0, id_nd.size)
+        if win is None:
+            id_fits[d] = _nan_fit(id_nd)
+            ctx.note(f"deep-regression: id check d={d}: fewer than 4 consecutive N_D with theta's MSE in {band}; "
+                     "no exponent.")
+        else:
+            id_fits[d] = _fit(id_nd, Y, P["n_boot"], seed=53 + d, window=win)
     id_arrays["fit"] = _fit_table(id_fits, [1, 2, 3])
 
     meta = {"archs": list(P["archs"]), "params": list(PARAMS), "preset": ctx.preset, "spec": spec_full,
@@ -318,10 +362,12 @@ def run(ctx) -> list[Row]:
         n = min(a1["boot"].size, a2["boot"].size)
         diff_boot = a1["boot"][:n] - a2["boot"][:n]
         dlo, dhi = (np.percentile(diff_boot, [2.5, 97.5]) if n else (math.nan, math.nan))
-        rows.append(Row.at_least(SUITE, f"id/{ida}: alpha_D(theta; d={d1}) - alpha_D(theta; d={d2})",
-                                 a1["alpha"] - a2["alpha"], 0.0,
-                                 note=f"alpha_D(theta) = {a1['alpha']:.3f} [{a1['ci'][0]:.3f}, {a1['ci'][1]:.3f}] with d={d1}, "
-                                      f"{a2['alpha']:.3f} [{a2['ci'][0]:.3f}, {a2['ci'][1]:.3f}] with d={d2}; difference 95% "
+        rows.append(Row.at_least(SUITE, f"id/{ida}: alpha_D(theta; d={d1}) - alpha_D(theta; d={d2}), lower 95% bound",
+                                 float(dlo), 0.0,
+                                 note=f"alpha_D(theta) = {a1['alpha']:.3f} [{a1['ci'][0]:.3f}, {a1['ci'][1]:.3f}] with d={d1} "
+                                      f"(N_D {a1['x_range'][0]:.0f}-{a1['x_range'][1]:.0f}), {a2['alpha']:.3f} [{a2['ci'][0]:.3f}, "
+                                      f"{a2['ci'][1]:.3f}] with d={d2} (N_D {a2['x_range'][0]:.0f}-{a2['x_range'][1]:.0f}); "
+                                      f"windows: theta's MSE in {band}; difference {a1['alpha'] - a2['alpha']:.3f}, 95% "
                                       f"interval [{dlo:.3f}, {dhi:.3f}]; 4/d anchor {4 / d1:.2f} vs {4 / d2:.2f}" + nuis))
     alphas = {a: {p: round(data_fits[(a, p)]["alpha"], 3) for p in PARAMS} for a in P["archs"]}
     ctx.note(f"deep-regression ({ctx.preset}): alpha_D per architecture and parameter {alphas}; "
