@@ -50,7 +50,7 @@ def _micro_preset():
         "data_sizes": [32, 64, 128, 256], "seeds": [0],
         "archs": {"fcn": {"width": 16, "depth": 1}, "resnet": {"width": 2, "depth": 1}, "vit": {"width": 8, "depth": 1}},
         "ladders": {"fcn": [4, 8, 16, 32], "resnet": [1, 2, 3, 4], "vit": [4, 8, 12, 16]},
-        "model_nd": 128, "lrs": [1e-2],
+        "lr_nd": 64, "model_nd": 128, "lrs": [1e-2],
         "train": {"batch_size": 32, "epochs": 2, "min_steps": 10, "max_steps": 20, "eval_every": 10, "patience": 2,
                   "weight_decay": 1e-4, "warmup_frac": 0.05},
         "train_arch": {},
@@ -96,7 +96,7 @@ def test_suite_end_to_end_micro(tmp_path, monkeypatch):
     # the micro preset runs the full preset's path: FIRE-relaxed textures and the paper-band rows
     P = _micro_preset()
     P["spec"] = {**P["spec"], "generator": "fire", "tol": 1e-3, "random_origin": True}
-    P["band_check"] = True
+    P["band_check"] = {"data": True, "model": True}
     monkeypatch.setitem(dr.PRESETS, "quick", P)
     store = RunStore(tmp_path)
     ctx = SuiteContext("deep-regression", store, executor="serial", progress=False)
