@@ -1,7 +1,7 @@
 """Figure ``deep-regression-model``: test MSE per parameter against model size N_M (Čadež & Kim 2025).
 
 One panel per regressed parameter, one marker per architecture (its width ladder at fixed N_D,
-best learning rate per width), the fitted power law with α_M and its bootstrap interval in the
+each width at the learning rate its search chose), the fitted power law with α_M and its bootstrap interval in the
 legend.  Reads the artifact ``model_sweep`` of suite ``deep-regression``.
 """
 from __future__ import annotations
@@ -17,6 +17,6 @@ def make(ctx: FigureContext) -> FigureOutput:
     run = ctx.load_artifact("model_sweep")
     fig, table = scaling_panels(run, "n_params", r"parameters $N_M$", r"$\alpha_M$",
                                 f"deep regression on spin textures ({run.result.get('preset')}): model-size sweep")
-    return FigureOutput(fig, table, caption="Test MSE (standardised targets, one seed, best learning rate per width) "
-                        "against the parameter count N_M at fixed N_D; lines: pure power law over the fitted window, "
+    return FigureOutput(fig, table, caption="Test MSE (standardised targets, one seed, each width at its searched learning "
+                        "rate) against the parameter count N_M at fixed N_D; lines: pure power law over the fitted window, "
                         "alpha_M with its 95% residual-bootstrap interval.")
