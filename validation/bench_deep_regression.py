@@ -78,7 +78,7 @@ def bench(quick: bool = True, device: str = "cpu") -> list:
 
     from nsl.sims.spin_textures import TextureCache, TextureSpec
     from nsl.sims.train import TrainConfig, train_regressor
-    from nsl.validation.deep_regression import PRESETS
+    from nsl.validation.deep_regression import PRESETS, train_settings
 
     cores = os.cpu_count() or 1
     workers = min(cores, 2) if quick else cores
@@ -118,11 +118,12 @@ def bench(quick: bool = True, device: str = "cpu") -> list:
     budget_s, procs = (300.0, 2) if quick else (600.0, 1)
     for arch, a in P["archs"].items():
         steps = 30 if quick else (200 if device == "cuda" else 20)
-        cfg = TrainConfig(**{**P["train"], "min_steps": steps, "max_steps": steps, "eval_every": steps, "patience": 1,
+        tr = train_settings(P, arch)
+        cfg = TrainConfig(**{**tr, "min_steps": steps, "max_steps": steps, "eval_every": steps, "patience": 1,
                              "device": device})
         r = train_regressor(arch, {"width": a["width"], "depth": a["depth"]}, data, cfg)
         # what the preset needs: its data-sweep cells for this arch in a third of its budget, per process
-        fc = TrainConfig(**{**P["train"], "device": "cpu"})
+        fc = TrainConfig(**{**tr, "device": "cpu"})
         need = sum(fc.steps_for(k) * fc.batch_size for k in P["data_sizes"]) * len(P["seeds"]) / (budget_s / 3 * procs)
         where = "quick: 300 s on 2 processes" if quick else "full: 600 s on one GPU"
         out.append(Measurement(f"train {arch} (w={a['width']}, d={a['depth']}, {size}^2) samples/s", r.samples_per_s,

@@ -148,12 +148,17 @@ def _id_sizes(P: dict, free) -> list[int]:
     return sorted(sizes)
 
 
+def train_settings(P: dict, arch: str) -> dict:
+    """The preset's training settings for ``arch``: its ``train`` dict with the ``train_arch`` overrides."""
+    return {**P["train"], **P.get("train_arch", {}).get(arch, {})}
+
+
 def _cell(P: dict, base: dict, **kw) -> dict:
-    """One sweep cell: ``base`` updated by ``kw``, with the preset's per-architecture training overrides."""
+    """One sweep cell: ``base`` updated by ``kw``, with the preset's per-architecture training settings."""
     c = dict(base)
     c.update(kw)
     if "arch" in c:
-        c["train"] = {**P["train"], **P.get("train_arch", {}).get(c["arch"], {})}
+        c["train"] = train_settings(P, c["arch"])
     return c
 
 
