@@ -9,8 +9,8 @@ size N_D and model size N_M; their optimiser details are not public, so this is 
   depend on N_D;
 * inputs are standardised with the training split's statistics (``input_norm``, see
   :func:`input_scaler`: the mean image is subtracted and each channel scaled to unit RMS; a
-  constant input, such as the uniform bottom layer of the ``mz`` images, maps to 0).  Without it the FCN on raw ``mz`` images
-  is optimisation-limited: its validation loss still falls after thousands of steps and the
+  constant input, such as the uniform bottom layer of the ``mz`` images, maps to 0).  Without
+  it the FCN on raw ``mz`` images is optimisation-limited: its validation loss still falls after thousands of steps and the
   test loss at a fixed step budget barely depends on N_D, which turns a data-scaling sweep into a
   compute sweep;
 * AdamW (Loshchilov & Hutter 2019) with global gradient-norm clipping, linear warm-up over ``warmup_frac`` of the steps then

@@ -177,7 +177,8 @@ def _band_window(x, Y, band) -> tuple[int, int] | None:
     return best if best[1] - best[0] >= 4 else None
 
 
-def _nan_fit(x) -> dict:
+def _nan_fit() -> dict:
+    """A fit with no window (every number NaN): its rows fail and its figure line is left out."""
     nan = math.nan
     return {"alpha": nan, "ci": (nan, nan), "B": nan, "window": (0, 0), "x_range": (nan, nan), "alpha_offset": nan,
             "E_offset": nan, "slopes": np.full(0, nan), "boot": np.full(0, nan), "rmsle": nan}
@@ -221,7 +222,7 @@ def run(ctx) -> list[Row]:
     band = P["id_check"].get("mse_band")
     base = {"kind": "deep-regression-train", "preset": ctx.preset, "cache": cache_root, "data_seed": P["data_seed"],
             "capacity": cap, "n_val": P["n_val"], "n_test": P["n_test"], "shard": P["shard"],
-            "train": P["train"], "device": ctx.device}
+            "device": ctx.device}  # each training cell gets its architecture's settings from _cell
 
     # datasets first (CPU: shards in a process pool; GPU: batched in this process); workers only read shards
     from nsl.sims.spin_textures import fill_caches
@@ -304,11 +305,12 @@ def run(ctx) -> list[Row]:
     data_fits, data_arrays = {}, {}
     nds = np.array(P["data_sizes"], float)
     for arch in P["archs"]:
-        Y = np.array([[[by[(PARAMS, arch, P["archs"][arch]["width"], n, s)].result["test_mse"][p] for n in P["data_sizes"]] for s in P["seeds"]]
+        w = P["archs"][arch]["width"]
+        Y = np.array([[[by[(PARAMS, arch, w, n, s)].result["test_mse"][p] for n in P["data_sizes"]] for s in P["seeds"]]
                       for p in PARAMS])  # (3, seeds, n_d)
         data_arrays[f"{arch}__n_d"] = nds
         data_arrays[f"{arch}__mse"] = np.transpose(Y, (1, 2, 0))  # (seeds, n_d, 3)
-        data_arrays[f"{arch}__n_params"] = np.array([by[(PARAMS, arch, P["archs"][arch]["width"], P["data_sizes"][0], P["seeds"][0])].result["n_params"]])
+        data_arrays[f"{arch}__n_params"] = np.array([by[(PARAMS, arch, w, P["data_sizes"][0], P["seeds"][0])].result["n_params"]])
         for i, p in enumerate(PARAMS):
             data_fits[(arch, p)] = _fit(nds, Y[i], P["n_boot"], seed=31 + i)
         data_arrays[f"{arch}__fit"] = _fit_table(data_fits, [(arch, p) for p in PARAMS])
@@ -324,7 +326,7 @@ def run(ctx) -> list[Row]:
         id_arrays[f"d{d}__mse"] = Y
         win = _band_window(id_nd, Y, band) if band else (0, id_nd.size)
         if win is None:
-            id_fits[d] = _nan_fit(id_nd)
+            id_fits[d] = _nan_fit()
             ctx.note(f"deep-regression: id check d={d}: fewer than 4 consecutive N_D with theta's MSE in {band}; "
                      "no exponent.")
         else:
