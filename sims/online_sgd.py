@@ -22,8 +22,8 @@ import torch
 
 from nsl.theory.spectra import Spectrum
 from nsl.theory.two_layer.integrals import get_activation
-from nsl.theory.two_layer.ode import (TwoLayerCurve, _second_layer, _trainable_mask, check_eta, eg_from_covariances,
-                                      linear_stability_bound, log_alpha_grid)
+from nsl.theory.two_layer.ode import (TwoLayerCurve, check_eta, eg_from_covariances, linear_stability_bound,
+                                      log_alpha_grid, second_layer_weights, trainable_mask)
 from nsl.theory.two_layer.order_params import sample_weights
 
 __all__ = ["DivergenceError", "simulate_online_sgd", "order_parameters_torch"]
@@ -106,9 +106,9 @@ def simulate_online_sgd(spectrum: Spectrum, *, K: int, M: int, eta: "float | Seq
         raise ValueError("device='cuda' requested but torch.cuda.is_available() is False")
     if not isinstance(chunk, (int, np.integer)) or chunk < 1:
         raise ValueError(f"chunk must be an integer >= 1, got {chunk!r}")
-    v = _second_layer(v_student, K, "v_student")
-    w = _second_layer(v_teacher, M, "v_teacher")
-    mask_l = _trainable_mask(trainable, spectrum.L)
+    v = second_layer_weights(v_student, K, "v_student")
+    w = second_layer_weights(v_teacher, M, "v_teacher")
+    mask_l = trainable_mask(trainable, spectrum.L)
     bound = linear_stability_bound(spectrum, v_student=v, K=K, trainable=mask_l)
     if act.name == "linear" and np.any(etas >= bound) and not allow_unstable:
         raise ValueError(f"eta={etas.max():g} is at or above the linear stability bound eta_c={bound:.6g}; "

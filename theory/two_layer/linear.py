@@ -28,7 +28,7 @@ import numpy as np
 from scipy.special import gamma
 
 from nsl.theory.spectra import Spectrum
-from nsl.theory.two_layer.ode import _second_layer, _trainable_mask, check_eta
+from nsl.theory.two_layer.ode import check_eta, second_layer_weights, trainable_mask
 from nsl.theory.two_layer.order_params import OrderParameters
 
 __all__ = ["linear_d0", "linear_drift_matrix", "linear_eg_exact", "linear_eg_expm", "linear_eg_gradient_flow",
@@ -37,13 +37,13 @@ __all__ = ["linear_d0", "linear_drift_matrix", "linear_eg_exact", "linear_eg_exp
 
 
 def _v2(v_student: Any, K: int) -> float:
-    return float(np.sum(_second_layer(v_student, K, "v_student") ** 2))
+    return float(np.sum(second_layer_weights(v_student, K, "v_student") ** 2))
 
 
 def linear_d0(op: OrderParameters, *, v_student: Any = 1.0, v_teacher: Any = 1.0) -> np.ndarray:
     """d^l = ||P_l(Σ v_i J_i − Σ w_n B_n)||²/N from the overlaps: vᵀq^l v − 2 vᵀ r^l w + wᵀ t^l w."""
-    v = _second_layer(v_student, op.K, "v_student")
-    w = _second_layer(v_teacher, op.M, "v_teacher")
+    v = second_layer_weights(v_student, op.K, "v_student")
+    w = second_layer_weights(v_teacher, op.M, "v_teacher")
     return (np.einsum("i,lik,k->l", v, op.q, v) - 2 * np.einsum("i,lin,n->l", v, op.r, w)
             + np.einsum("n,lnm,m->l", w, op.t, w))
 
@@ -54,7 +54,7 @@ def linear_drift_matrix(spectrum: Spectrum, *, eta: float, V: float = 1.0, sgd_n
     check_eta(eta)
     if not (np.isfinite(V) and V > 0):
         raise ValueError(f"V (sum of squared student second-layer weights) must be > 0, got {V!r}")
-    mask = _trainable_mask(trainable, spectrum.L).astype(float)
+    mask = trainable_mask(trainable, spectrum.L).astype(float)
     lam = spectrum.values
     c = lam * spectrum.multiplicities / spectrum.N * mask
     A = -2 * eta * V * np.diag(lam * mask)
@@ -84,7 +84,7 @@ def linear_eg_exact(alpha: np.ndarray, d0: np.ndarray, spectrum: Spectrum, *, et
     d0 = np.asarray(d0, float)
     if d0.shape != (spectrum.L,) or np.any(d0 < -1e-15):
         raise ValueError(f"d0 must be a non-negative array of shape (L={spectrum.L},)")
-    mask = _trainable_mask(trainable, spectrum.L).astype(float)
+    mask = trainable_mask(trainable, spectrum.L).astype(float)
     lam = spectrum.values
     p = spectrum.multiplicities / spectrum.N
     sp = np.sqrt(p)
@@ -125,7 +125,7 @@ def expected_d0(spectrum: Spectrum, *, K: int = 1, M: int = 1, sigma_J: float = 
                 v_student: Any = 1.0, v_teacher: Any = 1.0) -> np.ndarray:
     """E[d^l(0)] = (m_l/N) (V σ_J² + W σ_B²) for i.i.d. Gaussian initial weights."""
     V = _v2(v_student, K)
-    W = float(np.sum(_second_layer(v_teacher, M, "v_teacher") ** 2))
+    W = float(np.sum(second_layer_weights(v_teacher, M, "v_teacher") ** 2))
     return spectrum.multiplicities / spectrum.N * (V * sigma_J ** 2 + W * sigma_B ** 2)
 
 
@@ -155,7 +155,7 @@ def linear_window(spectrum: Spectrum, *, eta: float, V: float = 1.0) -> tuple[fl
 
 def linear_stability_bound_exact(spectrum: Spectrum, *, V: float = 1.0, trainable: Any = None) -> float:
     """η_c = 2N / (V Σ_{l trained} m_l λ_l): the largest eigenvalue of A crosses 0 there."""
-    mask = _trainable_mask(trainable, spectrum.L)
+    mask = trainable_mask(trainable, spectrum.L)
     return 2.0 * spectrum.N / (V * float(np.sum((spectrum.multiplicities * spectrum.values)[mask])))
 
 
@@ -167,7 +167,7 @@ def linear_eg_infinity_truncated(d0: np.ndarray, spectrum: Spectrum, *, n_traina
     d^l = ηV m_l ε_g / N, so ε_g(∞) = ε_res / (1 − (ηV/2N) Σ_{l <= n} m_l λ_l).
     """
     check_eta(eta)
-    mask = _trainable_mask(int(n_trainable), spectrum.L)
+    mask = trainable_mask(int(n_trainable), spectrum.L)
     lam = spectrum.values
     eres = 0.5 * float(lam[~mask] @ np.asarray(d0, float)[~mask])
     if not sgd_noise:

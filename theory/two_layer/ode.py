@@ -36,7 +36,7 @@ from nsl.theory.two_layer.integrals import Activation, get_activation
 from nsl.theory.two_layer.order_params import OrderParameters
 
 __all__ = ["TwoLayerCurve", "TwoLayerODE", "generalization_error", "eg_from_covariances", "solve_ode", "linear_stability_bound",
-           "check_eta", "log_alpha_grid"]
+           "check_eta", "log_alpha_grid", "second_layer_weights", "trainable_mask"]
 
 
 @dataclass
@@ -93,7 +93,38 @@ def check_eta(eta: float) -> float:
     return float(eta)
 
 
-def _second_layer(v: Any, n: int, name: str) -> np.ndarray:
+def second_layer_weights(v: Any, n: int, name: str) -> np.ndarray:
+    """Fixed second-layer weights as a length-``n`` float array, checked at the door.
+
+    Parameters
+    ----------
+    v : float or array_like
+        A scalar (the same weight for every unit) or one weight per unit.
+    n : int
+        The number of units (K for the student, M for the teacher).
+    name : str
+        The argument's name, used in the error message.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n,), finite, not all zero.
+
+    Raises
+    ------
+    ValueError
+        If ``v`` is not finite, has the wrong length, or is all zero.
+
+    References
+    ----------
+    Saad & Solla, PRE 52, 4225 (1995), Eq. (1) (soft committee, v = 1); Goldt et al.,
+    arXiv:1906.08632, Eq. (1) (general second layer).
+
+    Examples
+    --------
+    >>> second_layer_weights(1.0, 3, "v_student")
+    array([1., 1., 1.])
+    """
     a = np.asarray(v, float)
     if a.ndim == 0:
         a = np.full(n, float(a))
@@ -102,7 +133,37 @@ def _second_layer(v: Any, n: int, name: str) -> np.ndarray:
     return a
 
 
-def _trainable_mask(trainable: Any, L: int) -> np.ndarray:
+def trainable_mask(trainable: Any, L: int) -> np.ndarray:
+    """Boolean mask over the L eigenspaces saying which ones the student trains.
+
+    Parameters
+    ----------
+    trainable : None, int or array_like of bool
+        None: all L eigenspaces; an int n in [1, L]: the top-n eigenspaces (largest
+        eigenvalues first, Worschech & Rosenow 2024, arXiv:2410.09005, Sec. 4.3); or a boolean
+        mask of shape (L,) with at least one True entry.
+    L : int
+        The number of distinct eigenvalues.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (L,), dtype bool.
+
+    Raises
+    ------
+    ValueError
+        If ``trainable`` is out of range or has the wrong shape.
+
+    References
+    ----------
+    Worschech & Rosenow 2024, arXiv:2410.09005, Sec. 4.3 (training a subset of eigenspaces).
+
+    Examples
+    --------
+    >>> trainable_mask(2, 4)
+    array([ True,  True, False, False])
+    """
     if trainable is None:
         return np.ones(L, bool)
     if isinstance(trainable, (int, np.integer)) and not isinstance(trainable, (bool, np.bool_)):
@@ -123,8 +184,8 @@ def linear_stability_bound(spectrum: Spectrum, *, v_student: Any = 1.0, K: int =
     Derivation (reference note Sec. 3): d(d^l)/dα = −2ηV λ_l d^l + η² V² c_l Σ_l' λ_l' d^l' with
     V = Σ v_i²; it is stable iff (ηV/2N) Σ m_l λ_l < 1.  For Tr Σ = N and v = 1: η_c = 2/K.
     """
-    v = _second_layer(v_student, K, "v_student")
-    mask = _trainable_mask(trainable, spectrum.L)
+    v = second_layer_weights(v_student, K, "v_student")
+    mask = trainable_mask(trainable, spectrum.L)
     V = float(np.sum(v ** 2))
     tr = float(np.sum((spectrum.multiplicities * spectrum.values)[mask]))
     return 2.0 * spectrum.N / (V * tr)
@@ -154,9 +215,9 @@ class TwoLayerODE:
         self.M = t.shape[1]
         self.K = int(K)
         self.t = t
-        self.v = _second_layer(v_student, self.K, "v_student")
-        self.w = _second_layer(v_teacher, self.M, "v_teacher")
-        self.mask = _trainable_mask(trainable, self.L)
+        self.v = second_layer_weights(v_student, self.K, "v_student")
+        self.w = second_layer_weights(v_teacher, self.M, "v_teacher")
+        self.mask = trainable_mask(trainable, self.L)
         self.c = self.lam * spectrum.multiplicities / self.N * self.mask
         self.sgd_noise = bool(sgd_noise)
         self.T = np.einsum("l,lnm->nm", self.lam, t)
@@ -316,8 +377,8 @@ def eg_from_covariances(Q: np.ndarray, R: np.ndarray, T: np.ndarray, *, activati
     """ε_g = ½[Σ v_i v_k I2(Q) + Σ w_n w_m I2(T) − 2 Σ v_i w_n I2(R)] batched over leading axes of Q, R, T."""
     act = get_activation(activation)
     Q, R, T = (np.asarray(a, float) for a in (Q, R, T))
-    v = _second_layer(v_student, Q.shape[-1], "v_student")
-    w = _second_layer(v_teacher, T.shape[-1], "v_teacher")
+    v = second_layer_weights(v_student, Q.shape[-1], "v_student")
+    w = second_layer_weights(v_teacher, T.shape[-1], "v_teacher")
     Qd = np.diagonal(Q, axis1=-2, axis2=-1)
     Td = np.diagonal(T, axis1=-2, axis2=-1)
     ss = act.i2(Qd[..., :, None], Q, Qd[..., None, :])
