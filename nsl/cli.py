@@ -6,11 +6,15 @@
     nsl figures [NAME...] [--preset quick|full] [--out DIR]
     nsl report [--preset quick|full] [--out DIR] [--suites S ...]
     nsl predict NAME [options] [--json]
+    nsl fit RUNS.csv --x N [--x D] --y loss [--law power|broken|joint] [--json] [--out DIR]
     nsl list
     nsl --version
 
 Exit codes: 0 every row passed, 1 some row failed, 2 bad usage (unknown suite, preset,
 executor, or a bad argument value).  The global options may stand before or after the command.
+
+The CLI starts fast: names come from :data:`nsl.registry.INDEX`; a prediction's module is
+imported only when that prediction is named on the command line, a suite's only when it runs.
 """
 from __future__ import annotations
 
@@ -46,7 +50,10 @@ def _exec_opts(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="recompute runs already in the store")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser.  Predictions (and ``fit``) named in ``argv`` get their full arguments;
+    the others are listed by name only, so that building the parser imports none of them."""
+    words = set(sys.argv[1:] if argv is None else argv)
     g = _globals(False)
     ap = argparse.ArgumentParser(prog="nsl", description="Neural scaling laws: predicted exponents, matching "
                                  "simulations, theory beside experiment.", parents=[_globals(True)])
@@ -73,10 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     psub = pr.add_subparsers(dest="prediction", metavar="NAME")
     from nsl import registry
 
-    for name, e in registry.predictions().items():
-        pp = psub.add_parser(name, help=e.description, parents=[g])
-        e.configure(pp)
-        pp.add_argument("--json", action="store_true", help="print JSON")
+    for name in registry.names("prediction"):
+        pp = psub.add_parser(name, help=registry.describe("prediction", name), parents=[g])
+        if name in words:  # import the prediction's module only when it is asked for
+            registry.get("prediction", name).configure(pp)
+            pp.add_argument("--json", action="store_true", help="print JSON")
+
+    fp = sub.add_parser("fit", parents=[g], help="fit scaling laws to your own runs (CSV or JSON)")
+    if "fit" in words:
+        from nsl import fit_command
+
+        fit_command.configure(fp)
 
     sub.add_parser("list", parents=[g], help="list suites, figures, predictions and benchmarks")
     return ap
@@ -106,10 +120,10 @@ def _executor_args(args) -> dict:
 def _check_names(kind: str, names: list[str]) -> None:
     from nsl import registry
 
-    table = {"suite": registry.suites, "figure": registry.figures}[kind]()
-    bad = [n for n in names if n not in table]
+    known = registry.names(kind)
+    bad = [n for n in names if n not in known]
     if bad:
-        raise _UsageError(f"unknown {kind} {', '.join(bad)}; allowed: {', '.join(table) or '(none)'}")
+        raise _UsageError(f"unknown {kind} {', '.join(bad)}; allowed: {', '.join(known) or '(none)'}")
 
 
 def _print_rows(outcomes, as_json: bool) -> None:
@@ -140,9 +154,10 @@ def _executor_for(ex: dict, args):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser(argv)
+    args = parser.parse_args(argv)
     if args.command is None:
-        build_parser().print_help()
+        parser.print_help()
         return 2
     try:
         return _dispatch(args)
@@ -155,23 +170,28 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nsl: interrupted; finished runs are in the store, a rerun resumes", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        sys.stderr.close()
+        return 0
 
 
 def _dispatch(args) -> int:
     from nsl import registry
-    from nsl.store import RunStore
 
     progress = not args.quiet
     if args.command == "list":
-        for kind, table in (("suites", registry.suites()), ("figures", registry.figures()),
-                            ("predictions", registry.predictions()), ("benchmarks", registry.benchmarks())):
-            print(f"{kind}:")
-            for n, e in table.items():
-                print(f"  {n:28s} {e.description}")
+        for kind in ("suite", "figure", "prediction", "benchmark"):
+            print(f"{kind}s:")
+            for n in registry.names(kind):
+                print(f"  {n:28s} {registry.describe(kind, n)}")
         return 0
+    if args.command == "fit":
+        from nsl import fit_command
+
+        return int(fit_command.run(args))
     if args.command == "predict":
         if not args.prediction:
-            raise _UsageError(f"predict needs a NAME; allowed: {', '.join(registry.predictions())}")
+            raise _UsageError(f"predict needs a NAME; allowed: {', '.join(registry.names('prediction'))}")
         e = registry.get("prediction", args.prediction)
         res = e.compute(args)
         if args.json:
@@ -183,12 +203,14 @@ def _dispatch(args) -> int:
             for k, v in res.items():
                 print(f"{str(k):{w}s}  {v}")
         return 0
+    from nsl.store import RunStore
+
     ex = _executor_args(args)
     store = RunStore(args.store)
     if args.command == "validate":
         from nsl.runner import run_suite
 
-        names = args.suites or list(registry.suites())
+        names = args.suites or registry.names("suite")
         _check_names("suite", names)
         outcomes = []
         with _executor_for(ex, args) as executor:
@@ -204,7 +226,7 @@ def _dispatch(args) -> int:
     if args.command == "figures":
         from nsl.runner import make_figure
 
-        names = args.names or list(registry.figures())
+        names = args.names or registry.names("figure")
         _check_names("figure", names)
         bad = 0
         with _executor_for(ex, args) as executor:
