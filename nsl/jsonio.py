@@ -6,12 +6,46 @@ import json
 import math
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["to_plain", "dumps", "atomic_write_bytes", "atomic_write_text", "atomic_save_npz"]
+__all__ = [
+    "atomic_save_npz",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "current_umask",
+    "dumps",
+    "file_mode",
+    "to_plain",
+]
+
+_UMASK_LOCK = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the OS allows (Linux: /proc/self/status).
+
+    Elsewhere it is read by setting and restoring it under a lock (``os.umask`` has no getter).
+    """
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:
+        old = os.umask(0o022)
+        os.umask(old)
+    return old
+
+
+def file_mode() -> int:
+    """The mode a plain ``open(path, "w")`` would give a new file: ``0o666 & ~umask`` (0644 under umask 022)."""
+    return 0o666 & ~current_umask()
 
 
 def to_plain(obj: Any) -> Any:
@@ -46,11 +80,19 @@ def dumps(obj: Any, **kw: Any) -> str:
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    The file gets the mode any tool would give it under the user's umask (``mkstemp`` alone
+    would leave it 0600, unreadable by a web server or a colleague).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, file_mode())
+        else:  # pragma: no cover - Windows: no fchmod, no POSIX modes to honour
+            os.chmod(tmp, file_mode())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

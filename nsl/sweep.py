@@ -7,6 +7,14 @@ an interrupted sweep (Ctrl-C, a kill) keeps every finished run and a rerun compu
 the rest.  Seeds come from the config (:func:`nsl.store.derive_seed`), never from the order
 of execution, so a run is reproducible alone.
 
+One process per run: before computing a run, the sweep takes its lock in the store
+(:meth:`nsl.store.RunStore.try_lock`).  A run whose lock a live process holds is not
+computed again: the sweep waits for that process to store it (and takes over if that
+process dies).  Damaged runs in the store are reported and computed again.
+
+Local pool workers watch their parent and exit when it dies (even by SIGKILL), so a killed
+sweep leaves no orphans computing for nobody.
+
 Executors: ``"process"`` (local process pool, the default), ``"thread"``, ``"serial"``
 (in-process, for debugging and tiny grids), ``"dask"`` (a ``dask.distributed`` client's
 executor; ``scheduler`` is its address, or ``None`` for a local cluster).
@@ -16,17 +24,24 @@ from __future__ import annotations
 import itertools
 import multiprocessing as mp
 import os
+import sys
+import threading
 import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
+from nsl.runlock import RunLock
 from nsl.store import Run, RunStore, canonical_config, config_hash
 
 __all__ = ["EXECUTORS", "SerialExecutor", "grid_product", "make_executor", "run_sweep", "SweepError"]
 
 EXECUTORS = ("process", "thread", "serial", "dask")
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+SCHEDULER_TIMEOUT_S = 10.0  # how long to try reaching a dask scheduler before giving up
+WATCHDOG_PERIOD_S = 0.5  # how often a pool worker checks that its parent is alive
+LOCK_POLL_S = 0.5  # how often a sweep looks at runs that another process is computing
 
 
 class SweepError(RuntimeError):
@@ -56,6 +71,22 @@ def grid_product(**axes: Sequence[Any]) -> list[dict]:
     return [dict(zip(keys, combo)) for combo in itertools.product(*(list(axes[k]) for k in keys))]
 
 
+def _watch_parent(parent: int, period: float) -> None:
+    while True:
+        time.sleep(period)
+        if os.getppid() != parent:  # re-parented: the sweep that started us is gone
+            os._exit(70)
+
+
+def _worker_init(parent: int, period: float = WATCHDOG_PERIOD_S) -> None:
+    """Pool-worker initializer: a daemon thread exits the worker once its parent has died.
+
+    Portable (``os.getppid`` changes when a process is re-parented); preferred over Linux's
+    ``PR_SET_PDEATHSIG``, which fires when the *thread* that started the worker exits.
+    """
+    threading.Thread(target=_watch_parent, args=(parent, period), name="nsl-parent-watchdog", daemon=True).start()
+
+
 @contextmanager
 def make_executor(kind: str = "process", *, workers: int | None = None, scheduler: str | None = None) -> Iterator[Executor]:
     """An executor of ``kind`` (one of :data:`EXECUTORS`), shut down on exit.
@@ -80,7 +111,8 @@ def make_executor(kind: str = "process", *, workers: int | None = None, schedule
         saved = {v: os.environ.get(v) for v in _THREAD_VARS}
         for v in _THREAD_VARS:
             os.environ.setdefault(v, share)
-        ex = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"))
+        ex = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"), initializer=_worker_init,
+                                 initargs=(os.getpid(),))
         try:
             yield ex
         finally:
@@ -100,7 +132,11 @@ def make_executor(kind: str = "process", *, workers: int | None = None, schedule
             cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
         else:
-            client = Client(scheduler)
+            try:
+                client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
+            except (OSError, TimeoutError) as exc:
+                raise ValueError(f"--scheduler {scheduler}: cannot reach the dask scheduler within "
+                                 f"{SCHEDULER_TIMEOUT_S:g} s ({type(exc).__name__}: {exc})") from None
         try:
             yield client.get_executor()
         finally:
@@ -121,13 +157,17 @@ def _timed_call(fn: Callable[[dict], Any], config: dict) -> tuple[Any, Any, floa
 
 def run_sweep(fn: Callable[[dict], Any], grid: Iterable[Mapping[str, Any]], *, store: RunStore,
               executor: Executor | str | None = None, progress: bool = True, force: bool = False,
-              desc: str | None = None, workers: int | None = None) -> list[Run]:
+              desc: str | None = None, workers: int | None = None, wait_timeout: float | None = None) -> list[Run]:
     """Run ``fn`` on every config of ``grid`` not yet in ``store``; return the runs in grid order.
 
     ``executor`` is an ``Executor`` instance, a kind name (see :func:`make_executor`) or
     ``None`` (a local process pool, or in-process when only one run is missing).  Finished
     runs are stored as they complete; ``KeyboardInterrupt`` cancels what has not started
     and re-raises, leaving every finished run on disk.  ``force=True`` recomputes all.
+
+    Runs that another live process is computing (their lock is held) are waited for, not
+    computed again; ``wait_timeout`` (seconds, default no limit) bounds that wait, after
+    which :class:`SweepError` names the runs and their holder.
     """
     configs = [canonical_config(c) for c in grid]
     if not isinstance(store, RunStore):
@@ -135,16 +175,58 @@ def run_sweep(fn: Callable[[dict], Any], grid: Iterable[Mapping[str, Any]], *, s
     seen: dict[str, dict] = {}
     for c in configs:
         seen.setdefault(config_hash(c), c)
-    todo = [c for h, c in seen.items() if force or not store.has(c)]
     results: dict[str, Run] = {}
-    if todo:
-        if executor is None or isinstance(executor, str):
-            kind = executor or ("serial" if len(todo) == 1 or workers == 1 else "process")
-            w = workers if workers is not None else min(len(todo), os.cpu_count() or 1)
-            with make_executor(kind, workers=w) as ex:
-                _drive(fn, todo, ex, store, results, progress, desc)
+    todo = []
+    for h, c in seen.items():
+        run = None if force else store.get(c)
+        if run is None:
+            todo.append(c)
         else:
-            _drive(fn, todo, executor, store, results, progress, desc)
+            results[h] = run
+    waiting: list[dict] = []
+    t_wait = None
+    while todo or waiting:
+        mine: list[tuple[dict, RunLock]] = []
+        for c in todo:
+            lock = store.try_lock(c)
+            if lock is None:
+                waiting.append(c)
+                continue
+            run = None if force else store.get(c)
+            if run is not None:  # another process finished it while we looked
+                lock.release()
+                results[config_hash(c)] = run
+            else:
+                mine.append((c, lock))
+        todo = []
+        try:
+            if mine:
+                _compute(fn, mine, store, results, executor, workers, progress, desc)
+        finally:
+            for _, lock in mine:
+                lock.release()
+        if not waiting:
+            break
+        if t_wait is None:
+            t_wait = time.monotonic()
+            if progress:
+                who = store.lock_holder(waiting[0])
+                print(f"nsl sweep: {len(waiting)} run(s) are being computed by another process"
+                      f"{f' ({who})' if who else ''}; waiting for them", file=sys.stderr, flush=True)
+        time.sleep(LOCK_POLL_S)
+        still = []
+        for c in waiting:
+            run = store.get(c)
+            if run is not None:
+                results[config_hash(c)] = run
+            else:
+                still.append(c)
+        waiting = []
+        if still and wait_timeout is not None and time.monotonic() - t_wait > wait_timeout:
+            raise SweepError(f"{len(still)} run(s) still locked by {store.lock_holder(still[0])} after "
+                             f"{wait_timeout:g} s: {', '.join(config_hash(c) for c in still[:5])}")
+        todo = still  # retried: a lock whose holder died (or gave up) is taken over
+        force = False  # what another process just stored is fresh
     out = []
     for c in configs:
         h = config_hash(c)
@@ -155,9 +237,23 @@ def run_sweep(fn: Callable[[dict], Any], grid: Iterable[Mapping[str, Any]], *, s
     return out
 
 
-def _drive(fn, todo, ex: Executor, store: RunStore, results: dict, progress: bool, desc: str | None) -> None:
+def _compute(fn, mine: list[tuple[dict, RunLock]], store: RunStore, results: dict, executor, workers, progress, desc):
+    todo = [c for c, _ in mine]
+    locks = {config_hash(c): lock for c, lock in mine}
+    if executor is None or isinstance(executor, str):
+        kind = executor or ("serial" if len(todo) == 1 or workers == 1 else "process")
+        w = workers if workers is not None else min(len(todo), os.cpu_count() or 1)
+        with make_executor(kind, workers=w) as ex:
+            _drive(fn, todo, ex, store, results, progress, desc, locks)
+    else:
+        _drive(fn, todo, executor, store, results, progress, desc, locks)
+
+
+def _drive(fn, todo, ex: Executor, store: RunStore, results: dict, progress: bool, desc: str | None,
+           locks: dict[str, RunLock] | None = None) -> None:
     from tqdm.auto import tqdm
 
+    locks = locks or {}
     futures: dict[Future, dict] = {}
     bar = tqdm(total=len(todo), desc=desc or getattr(fn, "__name__", "sweep"), disable=not progress, leave=False)
     def finished():
@@ -180,7 +276,11 @@ def _drive(fn, todo, ex: Executor, store: RunStore, results: dict, progress: boo
                 for f in futures:
                     f.cancel()
                 raise SweepError(f"run {config_hash(c)} with config {c} failed: {type(exc).__name__}: {exc}") from exc
-            results[config_hash(c)] = store.put(c, arrays, result, wall_s=wall)
+            h = config_hash(c)
+            results[h] = store.put(c, arrays, result, wall_s=wall)
+            lock = locks.get(h)
+            if lock is not None:
+                lock.release()
             bar.update(1)
     except KeyboardInterrupt:
         for f in futures:
