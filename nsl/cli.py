@@ -41,10 +41,9 @@ def _globals(default: bool) -> argparse.ArgumentParser:
 
 
 def _exec_opts(p: argparse.ArgumentParser) -> None:
-    from nsl.sweep import EXECUTORS
-
-    p.add_argument("--preset", default="quick", help="quick (minutes on a laptop) or full")
-    p.add_argument("--executor", default="process", help=f"one of {', '.join(EXECUTORS)} (default process)")
+    # the allowed values are checked after parsing (nsl.sweep.EXECUTORS), so that --help imports nothing heavy
+    p.add_argument("--preset", default="quick", help="quick (minutes on a laptop), medium, or full")
+    p.add_argument("--executor", default="process", help="process, thread, serial or dask (default process)")
     p.add_argument("--scheduler", default=None, help="dask scheduler address, e.g. tcp://host:8786 (with --executor dask)")
     p.add_argument("--workers", type=int, default=None, help="local workers (default: number of CPUs)")
     p.add_argument("--force", action="store_true", help="recompute runs already in the store")

@@ -19,7 +19,7 @@ from nsl.sweep import run_sweep
 
 __all__ = ["PRESETS", "DEVICES", "SuiteContext", "FigureContext", "FigureOutput", "ArtifactMissing", "check_preset"]
 
-PRESETS = ("quick", "full")
+PRESETS = ("quick", "medium", "full")
 DEVICES = ("cpu", "cuda")
 
 

@@ -77,6 +77,7 @@ INDEX: dict[str, dict[str, tuple[str, str]]] = {
                       "two-layer online SGD with a power-law spectrum: exponents, window, plateau, escape"),
     },
     "benchmark": {
+        "cli": ("nsl.validation.bench_cli", "start-up CPU of nsl --help, --version and predict"),
         "deep-regression": ("nsl.validation.bench_deep_regression",
                             "spin-texture generators, training throughput, cache memory"),
         "fitting": ("nsl.validation.bench_fitting", "power-law, joint and tail fit timings"),
