@@ -48,7 +48,7 @@ class TreeLevels:
     seg: list  # per generation g >= 1: (segment starts relative to the block, the parents of the segments)
 
     @classmethod
-    def of(cls, cluster: BetheCluster) -> "TreeLevels":
+    def of(cls, cluster: BetheCluster) -> TreeLevels:
         ls = cluster.level_starts
         par = cluster.parent
         seg = [None]

@@ -4,8 +4,16 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from nsl.theory.percolation import (bond_clusters, cluster_size_distribution, graph_clusters, label_clusters,
-                                    largest_cluster, mean_cluster_size, spanning_clusters, wrapping_clusters)
+from nsl.theory.percolation import (
+    bond_clusters,
+    cluster_size_distribution,
+    graph_clusters,
+    label_clusters,
+    largest_cluster,
+    mean_cluster_size,
+    spanning_clusters,
+    wrapping_clusters,
+)
 from nsl.theory.percolation.lattice import lattice_edges
 
 

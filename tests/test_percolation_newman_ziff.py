@@ -3,8 +3,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from nsl.theory.percolation import (binomial_convolution, label_clusters, newman_ziff_sweep, spanning_clusters,
-                                    wrapping_clusters)
+from nsl.theory.percolation import binomial_convolution, label_clusters, newman_ziff_sweep, spanning_clusters, wrapping_clusters
 
 
 @pytest.mark.parametrize("shape", [(16, 16), (8, 9, 7), (4, 33)])

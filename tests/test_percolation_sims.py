@@ -6,8 +6,16 @@ import pytest
 from scipy.sparse import csgraph
 
 from nsl.sims.percolation_data import make_percolation_dataset, random_walk_target
-from nsl.sims.percolation_learners import (TreeLevels, calibrate_dof, cluster_losses, knn_fit_mse, nearest_train,
-                                           nn_shrinkage_predict, single_cluster_curve, split_test)
+from nsl.sims.percolation_learners import (
+    TreeLevels,
+    calibrate_dof,
+    cluster_losses,
+    knn_fit_mse,
+    nearest_train,
+    nn_shrinkage_predict,
+    single_cluster_curve,
+    split_test,
+)
 from nsl.theory.percolation import grow_bethe_cluster
 
 
@@ -43,7 +51,7 @@ def test_dataset_protocol():
     assert len(ds.clusters) == int((30_000 / 300) ** 0.5) == 10
     sz = ds.sizes
     assert np.all((sz >= 300) & (sz <= 30_000)) and np.all(np.diff(sz) <= 0)
-    for c, y in zip(ds.clusters, ds.targets):
+    for y in ds.targets:
         assert abs(y.mean()) < 1e-9 and abs(y.std() - 1) < 1e-9
     # rejections: the fraction of clusters of a random site at or above s_min is ~ (s_min)^(-1/2) * const
     frac = len(ds.clusters) / (len(ds.clusters) + ds.n_rejected_small + ds.n_rejected_large)

@@ -2,11 +2,25 @@
 import numpy as np
 import pytest
 
-from nsl.theory.percolation import (bethe_cluster_numbers, bethe_mean_cluster_size, bethe_pc, brill_data_loss,
-                                    brill_exponents, brill_model_loss, brill_supercritical_exponents,
-                                    critical_exponents, dof_allocation, dof_exponent_b, estimate_tau,
-                                    grow_bethe_cluster, hypercubic_threshold, k_break, label_clusters,
-                                    n_clusters_kept, sample_bethe_cluster_sizes)
+from nsl.theory.percolation import (
+    bethe_cluster_numbers,
+    bethe_mean_cluster_size,
+    bethe_pc,
+    brill_data_loss,
+    brill_exponents,
+    brill_model_loss,
+    brill_supercritical_exponents,
+    critical_exponents,
+    dof_allocation,
+    dof_exponent_b,
+    estimate_tau,
+    grow_bethe_cluster,
+    hypercubic_threshold,
+    k_break,
+    label_clusters,
+    n_clusters_kept,
+    sample_bethe_cluster_sizes,
+)
 
 
 # ------------------------------------------------------------------ Bethe lattice

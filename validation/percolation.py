@@ -24,10 +24,22 @@ import numpy as np
 
 from nsl.registry import suite
 from nsl.rows import Row
-from nsl.theory.percolation import (bond_clusters, brill_data_loss, brill_exponents, brill_model_loss,
-                                    brill_supercritical_exponents, critical_exponents, hypercubic_threshold,
-                                    k_break, label_clusters, n_clusters_kept, newman_ziff_sweep,
-                                    sample_bethe_cluster_sizes, spanning_clusters, wrapping_clusters)
+from nsl.theory.percolation import (
+    bond_clusters,
+    brill_data_loss,
+    brill_exponents,
+    brill_model_loss,
+    brill_supercritical_exponents,
+    critical_exponents,
+    hypercubic_threshold,
+    k_break,
+    label_clusters,
+    n_clusters_kept,
+    newman_ziff_sweep,
+    sample_bethe_cluster_sizes,
+    spanning_clusters,
+    wrapping_clusters,
+)
 
 SUITE = "percolation"
 
