@@ -185,26 +185,8 @@ def run_sweep(fn: Callable[[dict], Any], grid: Iterable[Mapping[str, Any]], *, s
             results[h] = run
     waiting: list[dict] = []
     t_wait = None
-    while todo or waiting:
-        mine: list[tuple[dict, RunLock]] = []
-        for c in todo:
-            lock = store.try_lock(c)
-            if lock is None:
-                waiting.append(c)
-                continue
-            run = None if force else store.get(c)
-            if run is not None:  # another process finished it while we looked
-                lock.release()
-                results[config_hash(c)] = run
-            else:
-                mine.append((c, lock))
-        todo = []
-        try:
-            if mine:
-                _compute(fn, mine, store, results, executor, workers, progress, desc)
-        finally:
-            for _, lock in mine:
-                lock.release()
+    while todo:
+        waiting = _compute(fn, todo, store, results, executor, workers, progress, desc, force)
         if not waiting:
             break
         if t_wait is None:
@@ -214,18 +196,16 @@ def run_sweep(fn: Callable[[dict], Any], grid: Iterable[Mapping[str, Any]], *, s
                 print(f"nsl sweep: {len(waiting)} run(s) are being computed by another process"
                       f"{f' ({who})' if who else ''}; waiting for them", file=sys.stderr, flush=True)
         time.sleep(LOCK_POLL_S)
-        still = []
+        todo = []
         for c in waiting:
             run = store.get(c)
             if run is not None:
                 results[config_hash(c)] = run
             else:
-                still.append(c)
-        waiting = []
-        if still and wait_timeout is not None and time.monotonic() - t_wait > wait_timeout:
-            raise SweepError(f"{len(still)} run(s) still locked by {store.lock_holder(still[0])} after "
-                             f"{wait_timeout:g} s: {', '.join(config_hash(c) for c in still[:5])}")
-        todo = still  # retried: a lock whose holder died (or gave up) is taken over
+                todo.append(c)  # retried: a lock whose holder died (or gave up) is taken over
+        if todo and wait_timeout is not None and time.monotonic() - t_wait > wait_timeout:
+            raise SweepError(f"{len(todo)} run(s) still locked by {store.lock_holder(todo[0])} after "
+                             f"{wait_timeout:g} s: {', '.join(config_hash(c) for c in todo[:5])}")
         force = False  # what another process just stored is fresh
     out = []
     for c in configs:
@@ -237,33 +217,59 @@ def run_sweep(fn: Callable[[dict], Any], grid: Iterable[Mapping[str, Any]], *, s
     return out
 
 
-def _compute(fn, mine: list[tuple[dict, RunLock]], store: RunStore, results: dict, executor, workers, progress, desc):
-    todo = [c for c, _ in mine]
-    locks = {config_hash(c): lock for c, lock in mine}
+def _compute(fn, todo: list[dict], store: RunStore, results: dict, executor, workers, progress, desc,
+             force: bool) -> list[dict]:
+    """Compute the runs of ``todo`` whose lock this process gets; return those another process holds."""
     if executor is None or isinstance(executor, str):
         kind = executor or ("serial" if len(todo) == 1 or workers == 1 else "process")
         w = workers if workers is not None else min(len(todo), os.cpu_count() or 1)
         with make_executor(kind, workers=w) as ex:
-            _drive(fn, todo, ex, store, results, progress, desc, locks)
-    else:
-        _drive(fn, todo, executor, store, results, progress, desc, locks)
+            return _drive(fn, todo, ex, store, results, progress, desc, force)
+    return _drive(fn, todo, executor, store, results, progress, desc, force)
+
+
+def _claim(c: dict, store: RunStore, results: dict, force: bool, busy: list[dict]) -> RunLock | None:
+    """The run's lock if this process should compute it; else record why not (done, or busy)."""
+    lock = store.try_lock(c)
+    if lock is None:
+        busy.append(c)
+        return None
+    run = None if force else store.get(c)
+    if run is not None:  # another process finished it since we looked
+        lock.release()
+        results[config_hash(c)] = run
+        return None
+    return lock
 
 
 def _drive(fn, todo, ex: Executor, store: RunStore, results: dict, progress: bool, desc: str | None,
-           locks: dict[str, RunLock] | None = None) -> None:
+           force: bool = False) -> list[dict]:
+    """Run ``todo`` on ``ex``, each under its lock (taken just before it starts in-process, at
+    submission for pools); store each result as it comes.  Returns the runs others hold."""
     from tqdm.auto import tqdm
 
-    locks = locks or {}
+    busy: list[dict] = []
+    locks: dict[str, RunLock] = {}
     futures: dict[Future, dict] = {}
     bar = tqdm(total=len(todo), desc=desc or getattr(fn, "__name__", "sweep"), disable=not progress, leave=False)
+
+    def claimed():
+        for c in todo:
+            lock = _claim(c, store, results, force, busy)
+            if lock is None:
+                bar.update(1)
+                continue
+            locks[config_hash(c)] = lock
+            yield c
+
     def finished():
         if isinstance(ex, SerialExecutor):  # runs at submit: store each before starting the next
-            for c in todo:
+            for c in claimed():
                 fut = ex.submit(_timed_call, fn, c)
                 futures[fut] = c
                 yield fut
         else:
-            for c in todo:
+            for c in claimed():
                 futures[ex.submit(_timed_call, fn, c)] = c
             yield from as_completed(futures)
 
@@ -278,9 +284,7 @@ def _drive(fn, todo, ex: Executor, store: RunStore, results: dict, progress: boo
                 raise SweepError(f"run {config_hash(c)} with config {c} failed: {type(exc).__name__}: {exc}") from exc
             h = config_hash(c)
             results[h] = store.put(c, arrays, result, wall_s=wall)
-            lock = locks.get(h)
-            if lock is not None:
-                lock.release()
+            locks.pop(h).release()
             bar.update(1)
     except KeyboardInterrupt:
         for f in futures:
@@ -288,3 +292,6 @@ def _drive(fn, todo, ex: Executor, store: RunStore, results: dict, progress: boo
         raise
     finally:
         bar.close()
+        for lock in locks.values():  # runs that failed or were interrupted: free for whoever comes next
+            lock.release()
+    return busy
