@@ -97,3 +97,24 @@ def test_fixed_ridge_exponent_crossover():
     pred = asymptotic_exponent(2.0, 2.0, ridge=1e-2)
     assert abs(slope - pred.exponent) < 0.06 and pred.exponent == 0.5
     assert np.all(np.abs(lc.kappa / 1e-2 - 1) < 0.1)  # κ has reached the ridge
+
+
+def test_series_sums_equal_direct_summation():
+    """The binned Taylor-series evaluation of the mode sums (default) against plain summation over
+    every mode: spectra with 7 and 40 decades, counts, unsorted input, ridge and noise."""
+    rng = np.random.default_rng(11)
+    cases = [np.arange(1, 30001.0) ** -2.3, rng.lognormal(0.0, 20.0, 4000)]
+    for eta in cases:
+        v = rng.random(eta.size) * eta
+        D = np.geomspace(3, eta.size / 3, 17)
+        for ridge in (0.0, np.geomspace(1e-9, 1e-2, 17)):
+            a = learning_curve(eta, v, D, ridge=ridge, noise=0.2)
+            b = learning_curve(eta, v, D, ridge=ridge, noise=0.2, method="direct")
+            for name in ("kappa", "gamma", "bias", "variance", "error"):
+                np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=1e-11, err_msg=name)
+    cnt = rng.integers(1, 5, 500).astype(float)
+    eta = rng.lognormal(0.0, 3.0, 500)
+    np.testing.assert_allclose(solve_kappa(eta, [10.0, 100.0], counts=cnt),
+                               solve_kappa(eta, [10.0, 100.0], counts=cnt, method="direct"), rtol=1e-11)
+    with pytest.raises(ValueError, match="method"):
+        learning_curve(eta, eta, 10, method="fast")
