@@ -13,11 +13,11 @@ from typing import Any
 
 from nsl import registry
 from nsl.context import ArtifactMissing, FigureContext, FigureOutput, SuiteContext, check_preset
-from nsl.rows import Row
-from nsl.store import RunStore
 from nsl.jsonio import atomic_write_bytes, atomic_write_text
+from nsl.rows import Row, all_passed, count_checks
+from nsl.store import RunStore
 
-__all__ = ["SuiteOutcome", "FigureFile", "run_suite", "make_figure", "write_csv"]
+__all__ = ["FigureFile", "SuiteOutcome", "failure_row", "make_figure", "run_suite", "write_csv"]
 
 
 @dataclass
@@ -30,7 +30,13 @@ class SuiteOutcome:
 
     @property
     def passed(self) -> bool:
-        return self.error is None and all(r.passed for r in self.rows)
+        """No error and every check passed (information rows are not checks)."""
+        return self.error is None and all_passed(self.rows)
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """``(passed, total)`` checks, information rows left out."""
+        return count_checks(self.rows)
 
 
 @dataclass
@@ -43,26 +49,55 @@ class FigureFile:
     error: str | None = None
 
 
+def _where(exc: BaseException) -> str:
+    """``file:line in function`` of the innermost frame of ``exc`` (paths shortened to the package)."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    if not tb:
+        return ""
+    fr = tb[-1]
+    parts = Path(fr.filename).parts
+    for anchor in ("validation", "theory", "sims", "nsl", "figures", "site-packages"):
+        if anchor in parts:
+            parts = parts[len(parts) - parts[::-1].index(anchor) - 1:]
+            break
+    return f"{'/'.join(parts[-3:])}:{fr.lineno} in {fr.name}"
+
+
+def failure_row(name: str, exc: BaseException, stage: str = "ran to completion") -> Row:
+    """The one failed row that stands for a suite that could not run: the cause and where it arose."""
+    cause = f"{type(exc).__name__}: {exc}".strip()
+    where = _where(exc)
+    return Row(name, f"suite {stage}", None, None, None, None, None, False, "raised",
+               cause + (f" (at {where})" if where else ""))
+
+
 def run_suite(name: str, *, store: RunStore, preset: str = "quick", device: str = "cpu", executor: Any = None,
               workers: int | None = None, progress: bool = True, force: bool = False, out: Path | None = None) -> SuiteOutcome:
-    """Run one registered suite; an exception inside it becomes a failed row, not a crash."""
-    entry = registry.get("suite", name)
+    """Run one registered suite; an exception inside it (or on importing it) becomes a failed row, not a crash."""
     check_preset(preset)
-    ctx = SuiteContext(name, store, preset=preset, device=device, executor=executor, workers=workers,
-                       progress=progress, force=force, out=out)
     t0 = time.perf_counter()
     try:
+        entry = registry.get("suite", name)
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a suite that cannot even be imported is a failed row
+        if isinstance(exc, ValueError) and name not in registry.names("suite"):
+            raise  # an unknown name is a usage error
+        return SuiteOutcome(name, [failure_row(name, exc, "loaded")], time.perf_counter() - t0, [],
+                            f"{type(exc).__name__}: {exc}")
+    ctx = SuiteContext(name, store, preset=preset, device=device, executor=executor, workers=workers,
+                       progress=progress, force=force, out=out)
+    try:
         rows = list(entry.fn(ctx))
+        bad = [type(r).__name__ for r in rows if not isinstance(r, Row)]
+        if bad:
+            raise TypeError(f"suite {name!r} returned a {bad[0]}, expected nsl.rows.Row")
         err = None
     except KeyboardInterrupt:
         raise
-    except Exception as exc:  # noqa: BLE001 - reported as a failed row with its traceback
+    except Exception as exc:  # noqa: BLE001 - reported as a failed row with its cause
         err = f"{type(exc).__name__}: {exc}"
-        rows = [Row(name, "suite completed", None, None, None, None, None, False, "raised",
-                    err + " | " + traceback.format_exc(limit=3).strip().splitlines()[-1])]
-    for r in rows:
-        if not isinstance(r, Row):
-            raise TypeError(f"suite {name!r} returned a {type(r).__name__}, expected nsl.rows.Row")
+        rows = [failure_row(name, exc)]
     return SuiteOutcome(name, rows, time.perf_counter() - t0, ctx.notes, err)
 
 

@@ -74,7 +74,7 @@ def test_version(capsys):
 
 @pytest.mark.parametrize("argv,msg", [
     (["validate", "nope"], "unknown suite nope"),
-    (["validate", "selftest", "--preset", "huge"], "preset must be one of quick, full"),
+    (["validate", "selftest", "--preset", "huge"], "preset must be one of quick"),
     (["validate", "selftest", "--executor", "mpi"], "--executor must be one of"),
     (["validate", "selftest", "--workers", "0"], "--workers must be >= 1"),
     (["figures", "nope"], "unknown figure nope"),

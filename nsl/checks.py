@@ -1,0 +1,95 @@
+"""Errors at the door: the CLI's options checked before any computation.
+
+Each check raises :class:`OptionError` (a ``ValueError``, so the CLI exits with code 2) whose
+message names the option.  Nothing here imports torch unless ``--device cuda`` is asked for,
+so ``nsl --help`` and ``nsl predict`` stay fast.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+__all__ = ["SCHEDULER_TIMEOUT_S", "OptionError", "check_device", "check_output_dir", "check_run_options",
+           "check_scheduler"]
+
+SCHEDULER_TIMEOUT_S = 10.0
+
+
+class OptionError(ValueError):
+    """A command-line option that cannot work; the message names the option."""
+
+
+def check_output_dir(path: str | os.PathLike, option: str) -> Path:
+    """``path`` as a folder this process can write (created if missing), else :class:`OptionError`.
+
+    Writability is probed by writing a file (``os.access`` says yes to root on a read-only
+    mount and no to some ACL setups).
+    """
+    p = Path(path)
+    for q in (p, *p.parents):
+        if q.exists():
+            if not q.is_dir():
+                what = "is a file" if q == p else f"lies under {str(q)!r}, which is a file"
+                raise OptionError(f"{option} {str(p)!r} {what}, not a folder")
+            break
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".nsl-write-probe-", dir=p)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OptionError(f"{option} {str(p)!r} cannot be written: {exc.strerror or exc}") from None
+    return p
+
+
+def check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT_S) -> str:
+    """Reach the dask scheduler at ``address`` (``tcp://host:port``) within ``timeout`` seconds."""
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host, port = None, None
+    if not host or port is None:
+        raise OptionError(f"--scheduler {address!r} is not an address like tcp://host:8786")
+    if parts.scheme not in ("tcp", "tls"):
+        raise OptionError(f"--scheduler {address!r}: only tcp:// and tls:// schedulers are supported")
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except (OSError, TimeoutError) as exc:
+        why = "timed out" if isinstance(exc, (socket.timeout, TimeoutError)) else (exc.strerror or str(exc))
+        raise OptionError(f"--scheduler {address}: cannot reach the dask scheduler within {timeout:g} s ({why})") from None
+    return address
+
+
+def check_device(device: str) -> str:
+    """``cpu`` always works; ``cuda`` needs a torch built with CUDA and a visible GPU."""
+    if device == "cpu":
+        return device
+    if device != "cuda":
+        raise OptionError(f"--device must be cpu or cuda, got {device!r}")
+    try:
+        import torch
+    except ImportError:
+        raise OptionError("--device cuda needs torch, which is not installed") from None
+    if not torch.cuda.is_available():
+        build = "built without CUDA" if torch.version.cuda is None else f"built for CUDA {torch.version.cuda}, but sees no GPU"
+        raise OptionError(f"--device cuda: torch {torch.__version__} is {build}; use --device cpu")
+    return device
+
+
+def check_run_options(args: Any) -> None:
+    """All door checks for ``validate``/``figures``/``report`` (attributes absent are skipped)."""
+    store = getattr(args, "store", None)
+    if store is not None:
+        check_output_dir(store, "--store")
+    out = getattr(args, "out", None)
+    if out is not None:
+        check_output_dir(out, "--out")
+    if getattr(args, "executor", None) == "dask" and getattr(args, "scheduler", None):
+        check_scheduler(args.scheduler)
+    check_device(getattr(args, "device", "cpu"))
