@@ -205,6 +205,9 @@ def _dispatch(args) -> int:
     from nsl.store import RunStore
 
     ex = _executor_args(args)
+    from nsl.checks import check_run_options
+
+    check_run_options(args)  # --store, --out, --scheduler, --device: exit 2 before any computation
     store = RunStore(args.store)
     if args.command == "validate":
         from nsl.runner import run_suite
