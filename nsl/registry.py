@@ -22,7 +22,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 __all__ = [
     "SuiteEntry", "FigureEntry", "PredictionEntry", "BenchmarkEntry",

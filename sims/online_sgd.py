@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 import torch
@@ -56,8 +57,8 @@ def _torch_g(name: str):
     return (lambda x: x), (lambda x: torch.ones_like(x))
 
 
-def simulate_online_sgd(spectrum: Spectrum, *, K: int, M: int, eta: "float | Sequence[float]", alpha_max: float,
-                        seeds: "int | Sequence[int]" = 1, activation: str = "erf", n_alpha: int = 100,
+def simulate_online_sgd(spectrum: Spectrum, *, K: int, M: int, eta: float | Sequence[float], alpha_max: float,
+                        seeds: int | Sequence[int] = 1, activation: str = "erf", n_alpha: int = 100,
                         alpha_min: float | None = None, sigma_J: float = 0.01, sigma_B: float = 1.0,
                         v_student: Any = 1.0, v_teacher: Any = 1.0, trainable: Any = None, device: str = "cpu",
                         dtype: torch.dtype = torch.float64, chunk: int = 256, allow_unstable: bool = False,
@@ -122,16 +123,14 @@ def simulate_online_sgd(spectrum: Spectrum, *, K: int, M: int, eta: "float | Seq
     if threads is not None and dev.type == "cpu":
         if not isinstance(threads, (int, np.integer)) or threads < 1:
             raise ValueError(f"threads must be an integer >= 1 or None, got {threads!r}")
-        old_threads = torch.get_num_threads()
-        torch.set_num_threads(int(threads))
-        try:
+        from nsl.sims.torch_state import torch_settings
+
+        with torch_settings(threads=int(threads)):
             return simulate_online_sgd(spectrum, K=K, M=M, eta=eta, alpha_max=alpha_max, seeds=seeds,
                                        activation=activation, n_alpha=n_alpha, alpha_min=alpha_min, sigma_J=sigma_J,
                                        sigma_B=sigma_B, v_student=v_student, v_teacher=v_teacher, trainable=trainable,
                                        device=device, dtype=dtype, chunk=chunk, allow_unstable=allow_unstable,
                                        blowup=blowup, threads=None, teacher=teacher)
-        finally:
-            torch.set_num_threads(old_threads)
     # weights: per seed, numpy-sampled (same stream as random_initial_conditions)
     Js, Bs = [], []
     for s in seed_list:

@@ -25,7 +25,7 @@ def _mlp_init(M: int, dims: list[int], gen, dtype, device):
 
     Ws, bs = [], []
     for a, b in zip(dims[:-1], dims[1:]):
-        Ws.append((torch.randn(M, a, b, generator=gen, dtype=dtype, device=device) * math.sqrt(2.0 / a)))
+        Ws.append(torch.randn(M, a, b, generator=gen, dtype=dtype, device=device) * math.sqrt(2.0 / a))
         bs.append(torch.zeros(M, 1, b, dtype=dtype, device=device))
     return Ws, bs
 
@@ -54,7 +54,6 @@ def train_teacher_student(*, d: int, D_values, n_seeds: int, seed: int, width: i
     width, teacher_width : hidden widths (>= 1); steps, batch, lr, n_test, eval_every : training settings.
     Returns dict(test_loss=(n_seeds, nD) best test MSE, final_loss=(n_seeds, nD), D, d, steps).
     """
-    import torch
 
     for nm, v in (("d", d), ("n_seeds", n_seeds), ("width", width), ("teacher_width", teacher_width),
                   ("steps", steps), ("batch", batch), ("n_test", n_test), ("eval_every", eval_every)):
@@ -68,8 +67,17 @@ def train_teacher_student(*, d: int, D_values, n_seeds: int, seed: int, width: i
         raise ValueError(f"lr must be > 0, got {lr!r}")
     if device not in ("cpu", "cuda"):
         raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
-    if threads is not None:
-        torch.set_num_threads(int(threads))
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1):
+        raise ValueError(f"threads must be an integer >= 1 or None, got {threads!r}")
+    from nsl.sims.torch_state import torch_settings
+
+    with torch_settings(threads=None if threads is None else int(threads)):
+        return _train(d, Ds, n_seeds, seed, width, teacher_width, steps, batch, lr, n_test, eval_every, device)
+
+
+def _train(d, Ds, n_seeds, seed, width, teacher_width, steps, batch, lr, n_test, eval_every, device) -> dict:
+    import torch
+
     dt = torch.float32
     gen = torch.Generator(device=device)
     gen.manual_seed(int(seed))

@@ -17,12 +17,11 @@ Every exponent comes with a bootstrap interval from :func:`nsl.theory.fitting.fi
 """
 from __future__ import annotations
 
-import contextlib
-import ctypes
 
 import numpy as np
 
 from nsl.registry import suite
+from nsl.sims.torch_state import blas_threads
 from nsl.rows import Row
 
 SUITE = "regimes"
@@ -30,35 +29,6 @@ GRID = [10, 20, 40, 80, 160, 320, 640, 1280]
 
 
 # ----------------------------------------------------------------------------- helpers
-@contextlib.contextmanager
-def _single_blas_thread():
-    """Run the (many small) bootstrap fits with one OpenBLAS thread: on a loaded 2-core machine the
-    threaded BLAS inside L-BFGS-B made each replicate ~20× slower.  Restores the old setting."""
-    libs = []
-    try:
-        with open("/proc/self/maps") as fh:
-            paths = sorted({ln.split()[-1] for ln in fh if "openblas" in ln and ln.split()[-1].startswith("/")})
-        for p in paths:
-            lib = ctypes.CDLL(p)
-            for suf in ("64_", ""):
-                for pre in ("scipy_openblas", "openblas"):
-                    s, g = f"{pre}_set_num_threads{suf}", f"{pre}_get_num_threads{suf}"
-                    if hasattr(lib, s) and hasattr(lib, g):
-                        libs.append((getattr(lib, s), int(getattr(lib, g)())))
-                        getattr(lib, s)(1)
-                        break
-                else:
-                    continue
-                break
-    except OSError:
-        pass
-    try:
-        yield
-    finally:
-        for setter, n in libs:
-            setter(n)
-
-
 def _fit(x, y, n_boot, seed=0, offset=False):
     from nsl.theory.fitting import fit_power_law
 
@@ -71,10 +41,16 @@ def _spectrum(alpha_K: float, S: int) -> np.ndarray:
 
 # ----------------------------------------------------------------------- the sweep cell
 def run_cell(cfg: dict):
-    """One cell of the sweep (module level for the process pool): dispatch on ``cfg['kind']``."""
-    import torch
+    """One cell of the sweep (module level for the process pool): dispatch on ``cfg['kind']``.
 
-    torch.set_num_threads(1)
+    One torch thread per cell (the sweep's workers give the parallelism), restored afterwards."""
+    from nsl.sims.torch_state import torch_settings
+
+    with torch_settings(threads=1):
+        return _run_cell(cfg)
+
+
+def _run_cell(cfg: dict):
     kind = cfg["kind"]
     if kind == "rf":
         from nsl.sims.random_features import simulate_random_features
@@ -108,7 +84,7 @@ def run_cell(cfg: dict):
                                   device=cfg.get("device", "cpu"), threads=1)
         return {"test_loss": r["test_loss"], "final_loss": r["final_loss"], "D": r["D"]}, {"d": cfg["d"]}
     if kind == "kernel_krr":
-        with _single_blas_thread():
+        with blas_threads(1):  # many small fits: one BLAS thread each (20x faster on a loaded 2-core machine)
             return _kernel_krr_cell(cfg)
     raise ValueError(f"kind must be one of rf, krr, ntk, ts, kernel_krr; got {kind!r}")
 
@@ -201,7 +177,7 @@ def run(ctx) -> list[Row]:
     by = {}
     for c, r in zip(grid, runs):
         by.setdefault(c["kind"], []).append((c, r))
-    with _single_blas_thread():
+    with blas_threads(1):  # many small fits: one BLAS thread each (20x faster on a loaded 2-core machine)
         rows = []
         rows += _rf_rows(ctx, by["rf"], S, S_grid, nb, alphas)
         rows += _krr_rows(ctx, by["krr"], krr_D, nb)
