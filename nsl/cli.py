@@ -130,12 +130,12 @@ def _print_rows(outcomes, as_json: bool) -> None:
         print(json.dumps([r.to_dict() for o in outcomes for r in o.rows], indent=1))
         return
     for o in outcomes:
-        print(f"== {o.name}: {sum(r.passed for r in o.rows)}/{len(o.rows)} passed ({o.wall_s:.1f} s)")
+        print(f"== {o.name}: {o.counts[0]}/{o.counts[1]} checks passed ({o.wall_s:.1f} s)")
         for r in o.rows:
             ci = "" if r.ci_low is None else f" [{r.ci_low:.4g}, {r.ci_high:.4g}]"
             pred = "–" if r.predicted is None else f"{r.predicted:.4g}"
             obs = "–" if r.observed is None else f"{r.observed:.4g}"
-            print(f"  {'PASS' if r.passed else 'FAIL'}  {r.quantity}: observed {obs}{ci} vs {pred} ({r.criterion}"
+            print(f"  {'INFO' if r.is_info else 'PASS' if r.passed else 'FAIL'}  {r.quantity}: observed {obs}{ci} vs {pred} ({r.criterion}"
                   f"{'' if r.tolerance is None else f', tol {r.tolerance:.3g}'}){'  # ' + r.note if r.note else ''}")
         for n in o.notes:
             print(f"  note: {n}")
@@ -250,8 +250,9 @@ def _dispatch(args) -> int:
         with _executor_for(ex, args) as executor:
             outcomes, figs = build_report(out=out, store=store, preset=args.preset, device=args.device, suites=args.suites,
                                           executor=executor, workers=ex["workers"], progress=progress, force=args.force)
-        n = sum(len(o.rows) for o in outcomes)
-        k = sum(r.passed for o in outcomes for r in o.rows)
+        from nsl.rows import count_checks
+
+        k, n = count_checks([r for o in outcomes for r in o.rows])  # information rows are not checks
         print(f"nsl report: {k}/{n} checks passed; wrote {out / 'report.md'}, {out / 'report.html'}")
         return 0 if all(o.passed for o in outcomes) and not any(f.error for f in figs) else 1
     raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover
