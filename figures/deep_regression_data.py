@@ -13,7 +13,21 @@ from nsl.registry import figure
 
 MARKERS = {"fcn": "s", "resnet": "o", "vit": "^"}
 COLORS = {"fcn": "tab:red", "resnet": "tab:blue", "vit": "tab:green"}
+FCN_COLORS = ("goldenrod", "tab:red")  # the paper's yellow (narrow) and red (wide) FCN squares
 LABELS = {"theta": r"$\theta$", "J": r"$J$", "D": r"$D$"}
+
+
+def styles(keys, families: dict) -> dict:
+    """Marker and colour per curve: one marker per family, the two FCN widths in yellow and red."""
+    out, n_fcn = {}, 0
+    for k in keys:
+        fam = families.get(k, k)
+        color = COLORS.get(fam, "black")
+        if fam == "fcn":
+            color = FCN_COLORS[min(n_fcn, len(FCN_COLORS) - 1)]
+            n_fcn += 1
+        out[k] = (MARKERS.get(fam, "o"), color)
+    return out
 
 
 def scaling_panels(run, xkey: str, xlabel: str, exp_name: str, title: str):
@@ -25,7 +39,8 @@ def scaling_panels(run, xkey: str, xlabel: str, exp_name: str, title: str):
 
     arr, meta = run.arrays, run.result
     archs, params = meta["archs"], meta["params"]
-    fig, axes = plt.subplots(1, len(params), figsize=(4.2 * len(params), 3.6), constrained_layout=True)
+    sty = styles(archs, meta.get("arch_family", {}))
+    fig, axes = plt.subplots(1, len(params), figsize=(4.6 * len(params), 4.0), constrained_layout=True)
     table = {k: [] for k in ("arch", "param", "x", "gmean_mse", "fit_alpha", "fit_ci_lo", "fit_ci_hi")}
     for j, p in enumerate(params):
         ax = axes[j]
@@ -35,10 +50,14 @@ def scaling_panels(run, xkey: str, xlabel: str, exp_name: str, title: str):
             y = np.exp(np.log(mse[..., j]).mean(0)) if mse.ndim == 3 else mse[:, j]
             fit = arr[f"{arch}__fit"][j]
             a, lo, hi, B, x0, x1 = fit[:6]
-            ax.loglog(x, y, MARKERS.get(arch, "o"), color=COLORS.get(arch), ms=6, mfc="none")
-            xf = np.geomspace(x0, x1, 50)
-            ax.loglog(xf, B * xf ** (-a), "-", color=COLORS.get(arch), lw=1.3,
-                      label=f"{arch}: {exp_name} = {a:.2f} [{lo:.2f}, {hi:.2f}]")
+            mk, color = sty[arch]
+            if np.all(np.isfinite([a, B, x0, x1])):
+                ax.loglog(x, y, mk, color=color, ms=6, mfc="none")
+                xf = np.geomspace(x0, x1, 50)
+                ax.loglog(xf, B * xf ** (-a), "-", color=color, lw=1.3,
+                          label=f"{arch}: {exp_name} = {a:.2f} [{lo:.2f}, {hi:.2f}]")
+            else:
+                ax.loglog(x, y, mk, color=color, ms=6, mfc="none", label=f"{arch}: no power-law window")
             for xi, yi in zip(x, y):
                 table["arch"].append(arch)
                 table["param"].append(p)
@@ -50,7 +69,8 @@ def scaling_panels(run, xkey: str, xlabel: str, exp_name: str, title: str):
         ax.set_xlabel(xlabel)
         ax.set_ylabel(f"test MSE ({LABELS.get(p, p)}, standardised)")
         ax.set_title(f"({'abc'[j]}) {LABELS.get(p, p)}")
-        ax.legend(fontsize=7)
+        ax.grid(True, which="major", alpha=0.3)
+        ax.legend(fontsize=7.5, loc="lower left")
     fig.suptitle(title, fontsize=10)
     return fig, {k: np.asarray(v) for k, v in table.items()}
 
@@ -60,7 +80,9 @@ def make(ctx: FigureContext) -> FigureOutput:
     """Test MSE per parameter vs training-set size N_D, per architecture, with fitted exponents."""
     run = ctx.load_artifact("data_sweep")
     fig, table = scaling_panels(run, "n_d", r"training-set size $N_D$", r"$\alpha_D$",
-                                f"deep regression on spin textures ({run.result.get('preset')}): geometric mean over seeds")
+                                f"deep regression on FIRE-relaxed spin textures ({run.result.get('preset')}): "
+                                "geometric mean over seeds, learning rate searched per (architecture, N_D)")
     return FigureOutput(fig, table, caption="Geometric-mean test MSE (standardised targets) against N_D, one panel per "
-                        "parameter, one marker per architecture; lines: pure power law over the fitted window, "
-                        "alpha_D with its 95% bootstrap interval (cf. Cadez & Kim 2025, Fig. 1).")
+                        "parameter, one marker per architecture (two FCN widths in yellow and red); lines: pure power law "
+                        "over the window select_fit_window chose, alpha_D with its 95% bootstrap interval "
+                        "(cf. Cadez & Kim 2025, Fig. 1).")

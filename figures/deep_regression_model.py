@@ -16,7 +16,9 @@ def make(ctx: FigureContext) -> FigureOutput:
     """Test MSE per parameter vs parameter count N_M, per architecture, with fitted exponents."""
     run = ctx.load_artifact("model_sweep")
     fig, table = scaling_panels(run, "n_params", r"parameters $N_M$", r"$\alpha_M$",
-                                f"deep regression on spin textures ({run.result.get('preset')}): model-size sweep")
+                                f"deep regression on FIRE-relaxed spin textures ({run.result.get('preset')}): model-size "
+                                f"sweep at N_D = {run.result.get('model_nd')}")
     return FigureOutput(fig, table, caption="Test MSE (standardised targets, one seed, each width at its searched learning "
-                        "rate) against the parameter count N_M at fixed N_D; lines: pure power law over the fitted window, "
+                        "rate) against the parameter count N_M at fixed N_D (the largest of the data sweep), one marker "
+                        "per family's width ladder; lines: pure power law over the fitted window, "
                         "alpha_M with its 95% residual-bootstrap interval.")

@@ -2,27 +2,37 @@
 
 Čadež & Kim (arXiv 2509.10000) regress the twist angle θ, the intralayer exchange J and the
 Dzyaloshinskii–Moriya strength D of twisted bilayer CrI3 from simulated spin images; their
-data are not public.  This module provides two generators on the same moiré field
-(reference note ``deep_regression_and_fitting.md`` §2):
+data are not public.  This module is the physics of the stand-in (reference note
+``deep_regression_and_fitting.md`` §2); the on-disk cache is :mod:`nsl.sims.texture_cache`.
 
-* ``generator="fire"`` (Option B, the physical ground truth): two N×N square-lattice layers of
-  unit spins, open boundaries, energy
+* ``generator="fire"`` (the physical ground truth): two N×N square-lattice layers of unit
+  spins, open boundaries, energy
 
       E = Σ_l [ −J Σ_⟨ij⟩ m_i·m_j − D Σ_⟨ij⟩ (ẑ×r̂_ij)·(m_i×m_j) − K Σ_i (m_i^z)² − h Σ_i m_i^z ]
           − Σ_i J⊥(r_i) m_{1,i}·m_{2,i}
 
   (interfacial/Néel DMI), relaxed from a domain-seeded state by FIRE (Bitzek et al., PRL 97,
   170201 (2006); the FIRE 2.0 variant of Guénolé et al., Comput. Mater. Sci. 175, 109584
-  (2020)) in the spins' tangent space, vectorised over a batch of samples (torch; converged
-  samples leave the active batch).
-* ``generator="surrogate"`` (Option A): the closed-form domain-wall texture on the same
-  field: layer 1 uniform +ẑ, layer 2 m_z = tanh[(J⊥ − τ)/(|∇J⊥| δ)] with wall width
-  δ = √(J/2K), wall energy σ = max(4√(JK) − πD, 0.05), threshold τ = 2σ/L_M, in-plane part
-  along ∇J⊥ with helicity γ = (π/2)(1 − min(1, D/D_c)), D_c = 0.4.
+  (2020)) in the spins' tangent space.  On a CPU a fused numba kernel relaxes one sample at a
+  time (:mod:`nsl.sims.fire_cpu`); on a GPU :func:`relax_fire` relaxes a batch with torch.
+* ``generator="surrogate"``: a closed-form domain-wall texture on the same field (layer 2
+  m_z = tanh[(J⊥ − τ)/(|∇J⊥| δ)]).  It is **not** physical where the relaxed state has no
+  domain: there it keeps a moiré modulation of m_z (0.16–0.60) that FIRE flattens to ~0.005,
+  and a network reads θ, J, D off that "ghost".  The suites train on FIRE textures.
 
 Moiré field: J⊥(r) = J⊥⁰ + J⊥¹ (1/3) Σ_{k=0..2} cos(G_k·(r − r₀)), |G_k| = 4π/(√3 L_M), at angles
-φ + 2πk/3, with L_M = 1/(2 sin(θ/2)) in lattice units (pixels).  Nuisance variables r₀ ∈ [0, L_M)²
-and φ ∈ [0, 2π/3) are drawn per sample.
+φ + 2πk/3, with L_M = 1/(2 sin(θ/2)) in lattice units (pixels).  With ``random_origin`` the
+nuisance variables r₀ ∈ [0, L_M)² and φ ∈ [0, 2π/3) are drawn per sample; without it r₀ = 0,
+φ = 0 (the moiré cell is pinned to the image, as in a simulation of one aligned supercell).
+
+Domains.  Below a critical twist angle FM (m₁·m₂ > 0) and AF (m₁·m₂ < 0) stacking domains
+coexist; above it the relaxed state is uniform (Xu et al., Nat. Nanotechnol. 17, 143 (2022)).
+An image is *domain-less* when the minority interlayer alignment (sign of m₁ᶻ m₂ᶻ) covers less
+than :data:`DOMAIN_MIN_FRACTION` of its pixels (:func:`minority_fraction`).  The default box
+(32², L_M ∈ [10, 16] px, J ∈ [0.3, 0.8], D ∈ [0, 0.4], K = 0.3, J⊥ = −0.1 + 1.0·moiré) has
+domains in every one of 200 FIRE samples; the note's box (L_M ∈ [10, 30], J ∈ [0.5, 2],
+J⊥¹ = 0.5) collapses for about a quarter.  ``generate`` warns when more than 10 % of a batch is
+domain-less; a box whose largest moiré period does not fit in the image is refused.
 
 Units and conventions: lattice constant a = 1 px; θ in degrees; images are (C, N, N) with
 C = 2 (m_z of both layers, ``channels="mz"``) or 6 (all components, ``channels="full"``),
@@ -31,34 +41,32 @@ index order (layer, component) for ``full``; targets are always the three column
 midpoint of their range.  Randomness: sample ``i`` of stream ``s`` depends only on
 ``(seed, s, i)`` through a counter-based hash generator (splitmix64), so training sets are
 nested prefixes of one stream, the test set (stream ``"test"``) is fixed, and any batch
-split gives the same samples.  Datasets are cached on disk in float16 shards written
-atomically (:class:`TextureCache`).
+split gives the same samples.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import math
-import os
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+import warnings
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-
-from nsl.jsonio import atomic_save_npz, atomic_write_text
 
 __all__ = [
     "TARGETS", "STREAMS", "GENERATORS", "TextureSpec", "moire_period", "twist_angle",
     "hash_uniforms", "hash_normals", "sample_parameters", "moire_field", "effective_field",
     "energy", "tangent_force", "initial_state", "relax_fire", "FireResult", "surrogate_texture",
-    "generate", "TextureCache", "fill_caches",
+    "generate", "minority_fraction", "domainless_fraction", "DOMAIN_MIN_FRACTION", "COLLAPSE_WARN_FRACTION",
 ]
 
 TARGETS = ("theta", "J", "D")
 STREAMS = {"train": 0, "val": 1, "test": 2}
 GENERATORS = ("surrogate", "fire")
 CHANNELS = ("mz", "full")
+DOMAIN_MIN_FRACTION = 0.01  # an image with < 1 % of its pixels in the minority stacking alignment has no domain
+COLLAPSE_WARN_FRACTION = 0.10  # generate() warns when more of a batch than this is domain-less
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -102,7 +110,10 @@ class TextureSpec:
     """What a spin-texture dataset is: generator, image size, parameter ranges, physics constants.
 
     ``theta_deg``, ``J``, ``D`` are (low, high) ranges of the uniform prior (θ in degrees, in
-    (0, 180); J > 0); the defaults put L_M in [10, 30] px (note §2.2).  ``free`` lists the
+    (0, 180); J > 0); the defaults put L_M in [10, 16] px, 2–3.2 moiré periods across a 32² image,
+    in a box where FM and AF domains coexist (module docstring).  A box whose largest period
+    L_M(θ_low) exceeds ``size`` is refused (ValueError naming theta_deg and size); one holding
+    fewer than 1.5 periods warns.  ``free`` lists the
     parameters that vary; the others sit at their range midpoint (the intrinsic-dimension
     check frees θ, then θ+J, then θ+J+D).  ``K`` > 0 is the easy-axis anisotropy, ``jperp0``,
     ``jperp1`` the moiré coupling, ``h`` a field along ẑ, ``noise`` the std of additive
@@ -112,14 +123,14 @@ class TextureSpec:
     function of the free parameters alone (intrinsic dimension = len(free)).
     """
 
-    generator: str = "surrogate"
+    generator: str = "fire"
     size: int = 32
-    theta_deg: tuple = (1.91, 5.73)
-    J: tuple = (0.5, 2.0)
+    theta_deg: tuple = (3.58, 5.73)  # L_M in [10, 16] px
+    J: tuple = (0.3, 0.8)
     D: tuple = (0.0, 0.4)
     K: float = 0.3
     jperp0: float = -0.1
-    jperp1: float = 0.5
+    jperp1: float = 1.0
     h: float = 0.0
     noise: float = 0.0
     channels: str = "mz"
@@ -127,7 +138,7 @@ class TextureSpec:
     tol: float = 1e-4
     max_iter: int = 3000
     init_noise: float = 0.05
-    random_origin: bool = True
+    random_origin: bool = False
 
     def __post_init__(self) -> None:
         if self.generator not in GENERATORS:
@@ -156,6 +167,15 @@ class TextureSpec:
             raise ValueError(f"max_iter must be an integer >= 1, got {self.max_iter!r}")
         if not isinstance(self.random_origin, (bool, np.bool_)):
             raise ValueError(f"random_origin must be True or False, got {self.random_origin!r}")
+        L_max = float(moire_period(self.theta_deg[0]))
+        if self.size < L_max:
+            raise ValueError(f"size ({self.size} px) holds less than one moire period: theta_deg = {self.theta_deg} "
+                             f"gives L_M up to {L_max:.1f} px; raise size to >= {math.ceil(L_max)} or theta_deg's low end "
+                             f"to >= {float(twist_angle(self.size)):.3g} deg")
+        if self.size / L_max < 1.495:
+            warnings.warn(f"TextureSpec: size {self.size} px holds only {self.size / L_max:.2f} moire periods at "
+                          f"theta_deg = {self.theta_deg[0]:.3g} (L_M = {L_max:.1f} px); >= 1.5 periods are needed to "
+                          "read the period off the image", UserWarning, stacklevel=3)
 
     @property
     def n_channels(self) -> int:
@@ -185,7 +205,7 @@ class TextureSpec:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "TextureSpec":
+    def from_dict(cls, d: dict) -> TextureSpec:
         d = dict(d)
         for k in ("theta_deg", "J", "D", "free"):
             if k in d:
@@ -531,18 +551,92 @@ def _to_images(m, spec: TextureSpec):
     return m.reshape(m.shape[0], 6, spec.size, spec.size)
 
 
+def minority_fraction(x: Any, channels: str = "mz") -> np.ndarray:
+    """Per image, the fraction of pixels in the minority interlayer alignment (sign of m₁ᶻ m₂ᶻ).
+
+    Parameters
+    ----------
+    x : array_like, shape (n, C, N, N)
+        Images as :func:`generate` returns them (``channels="mz"``: C = 2; ``"full"``: C = 6).
+    channels : str
+        ``"mz"`` or ``"full"``.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        min(f_AF, 1 − f_AF) with f_AF the fraction of pixels where m₁ᶻ m₂ᶻ < 0.  A relaxed image
+        with FM and AF stacking domains scores about 0.1–0.4; a uniform (collapsed) one scores 0.
+
+    References
+    ----------
+    Domain coexistence below a critical twist angle: Xu et al., Nat. Nanotechnol. 17, 143 (2022).
+
+    Example
+    -------
+    >>> x = np.ones((1, 2, 4, 4)); x[0, 1, :2] = -1
+    >>> float(minority_fraction(x)[0])
+    0.5
+    """
+    if channels not in CHANNELS:
+        raise ValueError(f"channels must be one of {', '.join(CHANNELS)}, got {channels!r}")
+    x = np.asarray(x, dtype=np.float32)
+    need = 2 if channels == "mz" else 6
+    if x.ndim != 4 or x.shape[1] != need:
+        raise ValueError(f"x must have shape (n, {need}, N, N) for channels={channels!r}, got {x.shape}")
+    z1, z2 = (x[:, 0], x[:, 1]) if channels == "mz" else (x[:, 2], x[:, 5])
+    af = (z1 * z2 < 0).mean(axis=(1, 2))
+    return np.minimum(af, 1.0 - af)
+
+
+def domainless_fraction(x: Any, channels: str = "mz", threshold: float = DOMAIN_MIN_FRACTION) -> float:
+    """Fraction of images without a stacking domain: :func:`minority_fraction` < ``threshold`` (default 1 %).
+
+    Example
+    -------
+    >>> domainless_fraction(np.ones((3, 2, 4, 4)))
+    1.0
+    """
+    if not (0 < threshold < 0.5):
+        raise ValueError(f"threshold must lie in (0, 0.5), got {threshold!r}")
+    return float(np.mean(minority_fraction(x, channels) < threshold))
+
+
+def _fire_cpu(spec: TextureSpec, seed: int, sl: np.ndarray, s: int, p: dict):
+    """Relax one chunk with the numba kernel; returns spins (B, 2, 3, N, N) float64 and diagnostics."""
+    torch = _torch()
+    from nsl.sims.fire_cpu import fire_relax_batch
+
+    jp, _ = moire_field(p["L"], p["r0"], p["phi"], spec.size, spec.jperp0, spec.jperp1, dtype=torch.float64)
+    m0 = initial_state(spec, seed, sl, s, jp).numpy()
+    m, e, f, it = fire_relax_batch(m0, jp.numpy(), p["J"], p["D"], spec.K, spec.h, tol=spec.tol, max_iter=spec.max_iter)
+    return m, {"iterations": it, "max_force": f, "converged": f < spec.tol, "energy": e}
+
+
 def generate(spec: TextureSpec, seed: int, indices: Any, stream: str | int = "train", *, device: str = "cpu",
-             batch_size: int | None = None, return_info: bool = False):
+             batch_size: int | None = None, return_info: bool = False, fire_backend: str | None = None):
     """Images x (n, C, N, N) float32 and targets y (n, 3) = (θ°, J, D) of samples ``indices``.
 
     Sample i depends only on (spec, seed, stream, i).  ``batch_size`` bounds memory (default
-    4096 for the surrogate, 512 for FIRE).  With ``return_info`` also a dict of per-sample
-    FIRE diagnostics (iterations, max_force, converged, energy).
+    4096 for the surrogate, 512 for FIRE).  ``fire_backend``: ``"numba"`` (default on a CPU,
+    :mod:`nsl.sims.fire_cpu`) or ``"torch"`` (:func:`relax_fire`, batched; the default on a GPU).
+    Both relax the same energy with the same FIRE rules from the same start (their images agree
+    to ~1e-3, the solver tolerance).  With ``return_info`` also a dict of per-sample FIRE
+    diagnostics (iterations, max_force, converged, energy).  Warns (UserWarning) when more than
+    :data:`COLLAPSE_WARN_FRACTION` of the FIRE images (n >= 32) are domain-less.
+
+    Example
+    -------
+    >>> x, y = generate(TextureSpec(size=32), seed=0, indices=np.arange(4))  # doctest: +SKIP
     """
-    torch = _torch()
     idx = _check_indices(indices).astype(np.int64)
     s = _stream_id(stream)
-    bs = batch_size or (4096 if spec.generator == "surrogate" else (8192 if str(device).startswith("cuda") else 512))
+    on_gpu = str(device).startswith("cuda")
+    backend = fire_backend or ("torch" if on_gpu else "numba")
+    if backend not in ("numba", "torch"):
+        raise ValueError(f"fire_backend must be 'numba' or 'torch', got {fire_backend!r}")
+    if backend == "numba" and on_gpu:
+        raise ValueError("fire_backend 'numba' runs on the CPU; use fire_backend='torch' with device 'cuda'")
+    bs = batch_size or (4096 if spec.generator == "surrogate" else (8192 if on_gpu else 512))
     if bs < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
     n, C, N = len(idx), spec.n_channels, spec.size
@@ -554,127 +648,31 @@ def generate(spec: TextureSpec, seed: int, indices: Any, stream: str | int = "tr
         sl = idx[a:a + bs]
         p = sample_parameters(spec, seed, sl, s)
         if spec.generator == "surrogate":
-            m = surrogate_texture(p["L"], p["r0"], p["phi"], p["J"], p["D"], spec, device=device)
+            m = surrogate_texture(p["L"], p["r0"], p["phi"], p["J"], p["D"], spec, device=device).cpu().numpy()
             info["converged"][a:a + len(sl)] = True
+        elif backend == "numba":
+            m, inf = _fire_cpu(spec, seed, sl, s, p)
+            for k in info:
+                info[k][a:a + len(sl)] = inf[k]
         else:
             jp, _ = moire_field(p["L"], p["r0"], p["phi"], N, spec.jperp0, spec.jperp1, device=device)
             m0 = initial_state(spec, seed, sl, s, jp)
             r = relax_fire(m0, jp, p["J"], p["D"], spec.K, spec.h, tol=spec.tol, max_iter=spec.max_iter)
-            m = torch.as_tensor(r.m)
+            m = r.m
             for k in info:
                 info[k][a:a + len(sl)] = getattr(r, k)
-        img = _to_images(m, spec).cpu().numpy()
+        img = _to_images(m, spec)
         if spec.noise > 0:
             img = img + spec.noise * hash_normals(seed, s, sl, tag=3, count=C * N * N).reshape(img.shape)
         x[a:a + len(sl)] = img
         y[a:a + len(sl)] = np.stack([p[t] for t in TARGETS], 1)
+    if spec.generator == "fire" and n >= 32 and spec.noise == 0:
+        frac = domainless_fraction(x, spec.channels)
+        if frac > COLLAPSE_WARN_FRACTION:
+            r = spec.ranges()
+            warnings.warn(f"TextureSpec box collapses: {100 * frac:.0f} % of {n} relaxed textures have no stacking domain "
+                          f"(theta_deg {r['theta']}, i.e. L_M {float(moire_period(r['theta'][1])):.1f}-"
+                          f"{float(moire_period(r['theta'][0])):.1f} px; J {r['J']}; D {r['D']}); shorter periods and "
+                          "stiffer walls (larger J, smaller D) relax to a uniform state, where theta, J and D cannot be "
+                          "read off the image", UserWarning, stacklevel=2)
     return (x, y, info) if return_info else (x, y)
-
-
-@dataclass
-class TextureCache:
-    """A disk cache of one dataset: shards of ``shard_size`` samples per stream, float16 images.
-
-    Layout ``root/<spec.key()>-s<seed>/<stream>_<k:05d>.npz`` (arrays ``x`` float16, ``y``
-    float32) plus ``spec.json``; each shard is written atomically (temporary file + rename), so
-    a killed generation leaves only whole shards and a rerun completes the rest.  ``capacity``
-    caps each stream (requests beyond it raise ``ValueError``).
-    """
-
-    root: str | Path
-    spec: TextureSpec
-    seed: int
-    capacity: dict = field(default_factory=lambda: {"train": 100_000, "val": 10_000, "test": 10_000})
-    shard_size: int = 4096
-    device: str = "cpu"
-
-    def __post_init__(self) -> None:
-        _check_seed(self.seed)
-        if not (isinstance(self.shard_size, (int, np.integer)) and self.shard_size >= 1):
-            raise ValueError(f"shard_size must be an integer >= 1, got {self.shard_size!r}")
-        self.dir = Path(self.root) / f"{self.spec.key()}-s{int(self.seed)}"
-        self.dir.mkdir(parents=True, exist_ok=True)
-        meta = self.dir / "spec.json"
-        if not meta.exists():
-            atomic_write_text(meta, json.dumps({"spec": self.spec.to_dict(), "seed": int(self.seed)}, indent=1))
-
-    def _shard_path(self, stream: str, k: int) -> Path:
-        return self.dir / f"{stream}_{k:05d}.npz"
-
-    def _shard(self, stream: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-        p = self._shard_path(stream, k)
-        if p.exists():
-            try:
-                with np.load(p) as z:
-                    return z["x"], z["y"]
-            except (OSError, ValueError, KeyError):  # a damaged shard: regenerate it
-                pass
-        lo = k * self.shard_size
-        x, y = generate(self.spec, self.seed, np.arange(lo, lo + self.shard_size), stream, device=self.device)
-        x16 = x.astype(np.float16)
-        atomic_save_npz(p, {"x": x16, "y": y}, compress=False)
-        return x16, y
-
-    def load(self, stream: str, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """The first ``n`` samples of ``stream`` (x float16 (n, C, N, N), y float32 (n, 3)); nested in n."""
-        if stream not in STREAMS:
-            raise ValueError(f"stream must be one of {', '.join(STREAMS)}, got {stream!r}")
-        cap = int(self.capacity.get(stream, 0))
-        if not isinstance(n, (int, np.integer)) or not (1 <= n <= cap):
-            raise ValueError(f"n (N_D for stream {stream!r}) must be an integer in [1, {cap}] (the cache capacity), got {n!r}")
-        n_sh = -(-int(n) // self.shard_size)
-        xs, ys = zip(*(self._shard(stream, k) for k in range(n_sh)))
-        return np.concatenate(xs)[:n], np.concatenate(ys)[:n]
-
-    def nbytes(self, stream: str, n: int) -> int:
-        """Memory of ``n`` cached samples as loaded (float16 images + float32 targets)."""
-        C, N, _ = self.spec.shape
-        return int(n) * (C * N * N * 2 + 3 * 4)
-
-
-def _fill_shard(args) -> int:
-    """Worker of :func:`fill_caches`: write one shard with one torch thread."""
-    root, spec_d, seed, capacity, shard_size, stream, k = args
-    import torch
-
-    torch.set_num_threads(1)
-    c = TextureCache(root, TextureSpec.from_dict(spec_d), seed, capacity=capacity, shard_size=shard_size)
-    c._shard(stream, k)
-    return k
-
-
-def fill_caches(jobs, *, workers: int | None = None) -> int:
-    """Generate the missing shards of several ``(cache, stream, n)`` requests, in parallel on a CPU.
-
-    Shards of CPU caches are spread over a spawn process pool of ``workers`` processes (default:
-    the CPU count), one torch thread each; caches on a GPU generate in this process.  Returns the
-    number of shards written.  Afterwards ``cache.load(stream, n)`` only reads.
-    """
-    todo, local = [], []
-    for cache, stream, n in jobs:
-        if stream not in STREAMS:
-            raise ValueError(f"stream must be one of {', '.join(STREAMS)}, got {stream!r}")
-        cap = int(cache.capacity.get(stream, 0))
-        if not isinstance(n, (int, np.integer)) or not (1 <= n <= cap):
-            raise ValueError(f"n (N_D for stream {stream!r}) must be an integer in [1, {cap}] (the cache capacity), got {n!r}")
-        for k in range(-(-int(n) // cache.shard_size)):
-            if cache._shard_path(stream, k).exists():
-                continue
-            if str(cache.device).startswith("cuda"):
-                local.append((cache, stream, k))
-            else:
-                todo.append((str(cache.root), cache.spec.to_dict(), int(cache.seed), dict(cache.capacity),
-                             int(cache.shard_size), stream, k))
-    for cache, stream, k in local:
-        cache._shard(stream, k)
-    w = workers or os.cpu_count() or 1
-    if len(todo) <= 1 or w == 1:
-        for t in todo:
-            _fill_shard(t)
-    else:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(min(w, len(todo)), mp_context=mp.get_context("spawn")) as ex:
-            list(ex.map(_fill_shard, todo))
-    return len(todo) + len(local)

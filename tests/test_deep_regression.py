@@ -2,30 +2,44 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
+import math
 
 import numpy as np
 import pytest
 
 from nsl.context import FigureContext, SuiteContext
-from nsl.store import RunStore
+from nsl.store import RunStore, config_hash
 from nsl.validation import deep_regression as dr
 
 
 def test_presets_complete_and_consistent():
+    from nsl.sims.networks import decades, model_ladder
+    from nsl.sims.spin_textures import TextureSpec, moire_period
+
+    assert {"quick", "medium", "full"} <= set(dr.PRESETS)
     for name, P in dr.PRESETS.items():
         assert P["data_sizes"] == sorted(P["data_sizes"]) and len(P["data_sizes"]) >= 6, name
-        assert set(P["archs"]) == set(P["ladders"]) == {"fcn", "resnet", "vit"}
-        assert P["id_check"]["arch"] in P["archs"]
-        assert len(P["lrs"]) >= 2
-    full = dr.PRESETS["full"]
-    # the full preset spans >= 1.5 decades in N_D and in N_M (width ladder, checked by parameter count)
-    assert np.log10(full["data_sizes"][-1] / full["data_sizes"][0]) >= 1.5
-    from nsl.sims.networks import decades, model_ladder
-    for arch, ws in full["ladders"].items():
-        lad = model_ladder(arch, in_channels=2, image_size=full["spec"]["size"], n_out=3, widths=ws,
-                           depth=full["archs"][arch]["depth"])
-        assert decades(lad) >= 1.5, arch
+        assert {v["family"] for v in P["archs"].values()} == set(P["ladders"]) == {"fcn", "resnet", "vit"}
+        assert sum(v["family"] == "fcn" for v in P["archs"].values()) == 2, name  # the paper's two FCN widths
+        assert P["id_check"]["arch"] in P["archs"] and len(P["lrs"]) >= 2
+        spec = TextureSpec.from_dict(P["spec"])  # refuses a box whose period does not fit the image
+        assert spec.generator == "fire", name  # physical data in every preset
+        assert spec.size >= 2 * float(moire_period(spec.theta_deg[0])) - 1e-6, name  # >= 2 moire periods
+        assert P["model_nd"] == max(P["data_sizes"])  # the model sweep at the largest N_D
+        for v in P["archs"].values():
+            assert v["depth"] == P["ladders"][v["family"]]["depth"], name
+    for name in ("medium", "full"):
+        P = dr.PRESETS[name]
+        assert np.log10(P["data_sizes"][-1] / P["data_sizes"][0]) >= 2.0 and len(P["seeds"]) >= 3
+        for fam, lad in P["ladders"].items():
+            ld = model_ladder(fam, in_channels=2, image_size=P["spec"]["size"], n_out=3, widths=lad["widths"],
+                              depth=lad["depth"])
+            assert decades(ld) >= 1.5, (name, fam)
+    full_resnets = [v for v in dr.PRESETS["full"]["archs"].values() if v["family"] == "resnet"]
+    assert full_resnets == [{"family": "resnet", "width": 64, "depth": 2}]  # ResNet-18 at its real width
+    assert all("scaled down" in a for a, v in dr.PRESETS["medium"]["archs"].items() if v["family"] == "resnet")
 
 
 def test_fit_recovers_exponent_and_flags_a_bend():
@@ -37,76 +51,100 @@ def test_fit_recovers_exponent_and_flags_a_bend():
     assert np.std(f["slopes"]) / f["alpha"] < 0.2
     # a curve that bends onto a floor: the window shrinks or the local slopes spread
     Yb = Y + 3.0 * 2000.0 ** -1.5
-    fb = dr._fit(x, Yb, 0, seed=1) if False else dr._fit(x, Yb, 100, seed=1)
+    fb = dr._fit(x, Yb, 100, seed=1)
     spread = np.std(fb["slopes"]) / fb["alpha"]
     assert fb["alpha"] < 1.4 or spread > 0.1
+
+
+def test_fit_excludes_the_plateau_and_names_the_bend():
+    x = np.array([8, 16, 32, 64, 128, 256, 512, 1024], float)
+    y = np.concatenate([[0.9, 0.8], 0.05 * (x[2:] / 32) ** -1.5])  # plateau, then a clean power law
+    Y = np.vstack([y * 1.05, y / 1.05])
+    f = dr._fit(x, Y, 50, seed=0)
+    assert f["x_range"][0] >= 32 and abs(f["alpha"] - 1.5) < 0.05
+    assert "straight" in f["bend"] or "pre-asymptotic" in f["bend"]
+    yf = 0.05 * (x / 8) ** -1.5 + 3e-4  # a floor at the top
+    ff = dr._fit(x, np.vstack([yf * 1.02, yf / 1.02]), 50, seed=0)
+    assert "flattens" in ff["bend"] or ff["x_range"][1] < 1024
+    assert math.isnan(dr._fit(x[:5], np.full((2, 5), 0.9), 10, seed=0)["alpha"])  # all on the plateau: no fit
 
 
 def _micro_preset():
     P = copy.deepcopy(dr.PRESETS["quick"])
     P.update({
-        "spec": {**P["spec"], "size": 8, "theta_deg": dr._theta_range(3.0, 6.0)},
+        "spec": {**P["spec"], "size": 16, "theta_deg": dr._theta_range(6.0, 8.0), "tol": 1e-3},
         "n_val": 64, "n_test": 128, "shard": 256,
-        "data_sizes": [32, 64, 128, 256], "seeds": [0],
-        "archs": {"fcn": {"width": 16, "depth": 1}, "resnet": {"width": 2, "depth": 1}, "vit": {"width": 8, "depth": 1}},
-        "ladders": {"fcn": [4, 8, 16, 32], "resnet": [1, 2, 3, 4], "vit": [4, 8, 12, 16]},
-        "lr_nd": 64, "model_nd": 128, "lrs": [1e-2],
-        "train": {"batch_size": 32, "epochs": 2, "min_steps": 10, "max_steps": 20, "eval_every": 10, "patience": 2,
+        "data_sizes": [16, 32, 64, 128, 256, 512], "seeds": [0, 1],
+        "archs": {"fcn-8": {"family": "fcn", "width": 8, "depth": 1}, "fcn-16": {"family": "fcn", "width": 16, "depth": 1},
+                  "resnet-w1": {"family": "resnet", "width": 1, "depth": 1}, "vit-4": {"family": "vit", "width": 4, "depth": 1}},
+        "ladders": {"fcn": {"widths": [4, 8, 16], "depth": 1}, "resnet": {"widths": [1, 2], "depth": 1},
+                    "vit": {"widths": [4, 8], "depth": 1}},
+        "model_nd": 512, "lrs": [3e-3, 1e-2],
+        "train": {"batch_size": 32, "epochs": 1, "min_steps": 4, "max_steps": 8, "eval_every": 4, "patience": 2,
                   "weight_decay": 1e-4, "warmup_frac": 0.05},
         "train_arch": {},
-        "id_check": {"arch": "fcn", "data_sizes": [32, 64, 128, 256], "seeds": [0]},
-        "n_boot": 50,
+        "id_check": {"arch": "fcn-8", "data_sizes": [16, 32, 64, 128], "seeds": [0, 1]},
+        "n_boot": 30,
+        "band_check": {"data": True, "model": True},
     })
     return P
 
 
-def test_train_cell_deterministic(tmp_path):
+def _cell_config(P, **kw):
+    c = {"kind": "t", "data_seed": 0, "capacity": 512, "n_val": 64, "n_test": 128, "shard": 256, "train": P["train"],
+         "device": "cpu", "spec": {**P["spec"], "free": ["theta", "J"]}, "family": "fcn", "width": 8, "depth": 1,
+         "lr": 3e-3, "seed": 0, "n_train": 100}
+    c.update(kw)
+    return c
+
+
+def test_train_cell_deterministic_and_keyed_without_paths(tmp_path):
     P = _micro_preset()
-    c = {"kind": "t", "cache": str(tmp_path), "data_seed": 0, "capacity": 512, "n_val": 64, "n_test": 128,
-         "shard": 256, "train": P["train"], "device": "cpu", "spec": {**P["spec"], "free": ["theta", "J"]},
-         "arch": "fcn", "width": 8, "depth": 1, "lr": 3e-3, "seed": 0, "n_train": 100}
-    a1, r1 = dr.train_cell(c)
-    a2, r2 = dr.train_cell(c)
+    c = _cell_config(P)
+    _, r1 = dr.train_cell(c, cache_root=str(tmp_path / "a"))
+    _, r2 = dr.train_cell(c, cache_root=str(tmp_path / "b"))  # another cache folder: the same data and result
     assert set(r1["test_mse"]) == {"theta", "J"}
     assert r1["test_mse"] == r2["test_mse"]
+    assert not any(isinstance(v, str) and "/" in v for v in c.values())  # the store key holds no path
+    assert config_hash(c) == config_hash(json.loads(json.dumps(c)))
     with pytest.raises(ValueError, match=r"N_D.*\[1, 512\]"):
-        dr.train_cell({**c, "n_train": 600})
+        dr.train_cell({**c, "n_train": 600}, cache_root=str(tmp_path / "a"))
 
 
 def test_killed_sweep_resumes_without_retraining(tmp_path):
     P = _micro_preset()
     store = RunStore(tmp_path / "store")
-    base = {"kind": "t", "cache": str(tmp_path / "ds"), "data_seed": 0, "capacity": 512, "n_val": 64, "n_test": 128,
-            "shard": 256, "train": P["train"], "device": "cpu", "spec": {**P["spec"], "free": ["theta", "J", "D"]},
-            "arch": "fcn", "width": 8, "depth": 1, "lr": 3e-3, "seed": 0}
-    grid = [{**base, "n_train": n} for n in (32, 64, 128)]
+    fn = functools.partial(dr.train_cell, cache_root=str(tmp_path / "ds"))
+    grid = [_cell_config(P, n_train=n, spec={**P["spec"], "free": ["theta", "J", "D"]}) for n in (32, 64, 128)]
     ctx = SuiteContext("deep-regression", store, executor="serial", progress=False)
-    runs = ctx.sweep(dr.train_cell, grid)
+    runs = ctx.sweep(fn, grid)
     stamps = [json.loads((r.path / "result.json").read_text())["created"] for r in runs]
     mtimes = [(r.path / "result.json").stat().st_mtime_ns for r in runs]
     (runs[1].path / "result.json").unlink()  # as if killed while this cell was being written
-    runs2 = ctx.sweep(dr.train_cell, grid)
+    runs2 = ctx.sweep(fn, grid)
     assert [(r.path / "result.json").stat().st_mtime_ns for r in runs2][0::2] == mtimes[0::2]
     assert (runs2[1].path / "result.json").stat().st_mtime_ns != mtimes[1]
     assert runs2[1].result["test_mse"] == runs[1].result["test_mse"]  # deterministic recompute
     assert stamps[0] == runs2[0].result["created"]
 
 
+@pytest.mark.slow
 def test_suite_end_to_end_micro(tmp_path, monkeypatch):
-    # the micro preset runs the full preset's path: FIRE-relaxed textures and the paper-band rows
+    # the micro preset runs every preset's path: FIRE textures, the per-cell learning-rate search, every row
     P = _micro_preset()
-    P["spec"] = {**P["spec"], "generator": "fire", "tol": 1e-3, "random_origin": True}
-    P["band_check"] = {"data": True, "model": True}
     monkeypatch.setitem(dr.PRESETS, "quick", P)
     store = RunStore(tmp_path)
     ctx = SuiteContext("deep-regression", store, executor="serial", progress=False)
     rows = dr.run(ctx)
     q = [r.quantity for r in rows]
-    assert sum("alpha_D lower" in s for s in q) == 9 and sum("alpha_M lower" in s for s in q) == 9
-    assert sum(s.startswith("id/") for s in q) == 2
-    assert sum("alpha_D in the paper's band" in s for s in q) == 9 and sum("alpha_M in the paper's band" in s for s in q) == 9
-    assert all(r.observed is not None for r in rows if "alpha_D lower" in r.quantity)
-    assert any("quick" in n for n in ctx.notes)
+    assert not any("lower 95% bound" in s and ">" not in s for s in q)  # no "lower bound >= 0" rows left
+    assert sum(s.startswith("data/domain-less") for s in q) == 6
+    assert sum("alpha_D in the paper's band" in s for s in q) == 12
+    assert sum("alpha_M in the paper's band" in s for s in q) == 9
+    assert sum("not data-limited" in s for s in q) == 3
+    assert sum(s.startswith("id/") for s in q) == 5
+    assert all(r.observed is not None and r.observed <= 0.03 for r in rows if r.quantity.startswith("data/domain-less"))
+    assert any("learning rate chosen per (architecture, N_D)" in n for n in ctx.notes)
     # figures render from the stored artifacts alone
     from nsl.figures import deep_regression_data, deep_regression_id, deep_regression_model
     fctx = FigureContext("deep-regression", store, "quick")
@@ -120,27 +158,17 @@ def test_suite_end_to_end_micro(tmp_path, monkeypatch):
     assert [r.observed for r in rows2] == [r.observed for r in rows]
 
 
-def test_band_window_takes_the_longest_run_inside_the_band():
-    x = np.array([8, 16, 32, 64, 128, 256, 512, 1024], float)
-    y = np.array([0.5, 0.2, 0.05, 0.01, 2e-3, 5e-4, 5e-5, 4e-5])  # plateau, power law, floor
-    Y = np.vstack([y * 1.1, y / 1.1])  # geometric mean is y
-    assert dr._band_window(x, Y, (1e-4, 0.3)) == (1, 6)
-    assert dr._band_window(x, Y, (1e-3, 0.03)) is None  # 3 points only: no fit window
-
-
 def test_id_sizes_reuse_the_data_sweep_for_all_three_free():
     P = dr.PRESETS["quick"]
     assert dr._id_sizes(P, ["theta"]) == sorted(P["id_check"]["data_sizes"])
     assert set(P["data_sizes"]) <= set(dr._id_sizes(P, list(dr.PARAMS)))
 
 
-def test_full_preset_textures_rarely_collapse():
-    # a relaxed texture without domain walls carries no information on theta: a floor on the loss; the full
-    # preset's ranges keep such textures rare (0.3 % in 1024 samples; 2.9 % with the wider J in [0.5, 1.5])
-    from nsl.sims.spin_textures import TextureSpec, generate
+@pytest.mark.parametrize("preset", ["quick", "medium"])
+def test_preset_box_has_domains(preset):
+    # below the critical twist angle: FM and AF stacking domains in (nearly) every relaxed image of the box
+    from nsl.sims.spin_textures import TextureSpec, domainless_fraction, generate
 
-    spec = TextureSpec.from_dict(dr.PRESETS["full"]["spec"])
-    x, _ = generate(spec, 0, range(384), "test")
-    top = x[:, 1].reshape(len(x), -1)
-    collapsed = (top.min(1) > 0) | (top.max(1) < 0)
-    assert collapsed.mean() < 0.015
+    spec = TextureSpec.from_dict({**dr.PRESETS[preset]["spec"], "free": list(dr.PARAMS)})
+    x, _ = generate(spec, 0, range(48), "test")
+    assert domainless_fraction(x) <= 0.03

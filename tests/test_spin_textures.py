@@ -1,14 +1,16 @@
-"""Spin-texture generators: physics (energy, field, FIRE stationarity, moiré period), randomness, cache."""
+"""Spin-texture generators: physics (energy, field, FIRE stationarity, domains, moiré period), randomness, cache."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
 import torch
 
 from nsl.sims import spin_textures as st
-from nsl.sims.spin_textures import TextureCache, TextureSpec
+from nsl.sims.spin_textures import TextureSpec
+from nsl.sims.texture_cache import TextureCache, fill_caches
 
 
 def _bond_energy(m, jperp, J, D, K, h):
@@ -59,8 +61,8 @@ def test_moire_period_formula_and_inverse():
 
 @pytest.fixture(scope="module")
 def fire_batch():
-    spec = TextureSpec(generator="fire", size=24)
-    idx = np.arange(24)
+    spec = TextureSpec(generator="fire", size=16, theta_deg=(st.twist_angle(8.0), st.twist_angle(6.0)), J=(0.3, 0.6))
+    idx = np.arange(16)
     p = st.sample_parameters(spec, 7, idx)
     jp, _ = st.moire_field(p["L"], p["r0"], p["phi"], spec.size, spec.jperp0, spec.jperp1, dtype=torch.float64)
     m0 = st.initial_state(spec, 7, idx, "train", jp)
@@ -107,7 +109,8 @@ def test_surrogate_period_matches_moire_formula_by_fft():
     # L_M recovered from the FFT peak of J⊥ and of m_z within 1 px (note §5(a)7)
     N = 128
     for theta in (2.0, 3.0, 4.5):
-        spec = TextureSpec(size=N, theta_deg=(theta, theta), J=(0.6, 0.6), D=(0.1, 0.1), channels="full")
+        spec = TextureSpec(generator="surrogate", size=N, theta_deg=(theta, theta), J=(0.6, 0.6), D=(0.1, 0.1),
+                           channels="full", jperp1=0.5, random_origin=True)
         x, y = st.generate(spec, 11, np.arange(3))
         L_true = float(st.moire_period(theta))
         for img in (x[:, 5],):  # m_z of layer 2
@@ -126,7 +129,7 @@ def test_surrogate_period_matches_moire_formula_by_fft():
 
 
 def test_samples_reproducible_from_seed_and_index():
-    spec = TextureSpec(size=16, noise=0.05)
+    spec = TextureSpec(generator="surrogate", size=24, noise=0.05, random_origin=True)
     x1, y1 = st.generate(spec, 3, np.arange(10))
     x2, y2 = st.generate(spec, 3, np.array([7, 2, 9]), batch_size=2)
     np.testing.assert_array_equal(x2, x1[[7, 2, 9]])
@@ -136,19 +139,19 @@ def test_samples_reproducible_from_seed_and_index():
     xt, yt = st.generate(spec, 3, np.arange(10), "test")
     assert not np.allclose(yt, y1)
     # FIRE: a sample is the same alone or inside a batch
-    fs = TextureSpec(generator="fire", size=12, tol=1e-4)
+    fs = TextureSpec(generator="fire", size=16, theta_deg=(st.twist_angle(8.0), st.twist_angle(6.0)), tol=1e-4)
     a, ya = st.generate(fs, 5, np.arange(6))
     b, yb = st.generate(fs, 5, np.array([4]))
     np.testing.assert_allclose(b[0], a[4], atol=1e-5)
 
 
 def test_parameters_uniform_in_ranges_and_fixed_when_not_free():
-    spec = TextureSpec(theta_deg=(2.0, 4.0), J=(0.5, 2.0), D=(0.0, 0.4), free=("theta",))
+    spec = TextureSpec(theta_deg=(3.0, 4.0), J=(0.5, 2.0), D=(0.0, 0.4), free=("theta",), random_origin=True)
     p = st.sample_parameters(spec, 0, np.arange(20000))
     assert p["theta"].min() >= 2.0 and p["theta"].max() <= 4.0
     # uniform: mean and variance within 4 standard errors
-    assert abs(p["theta"].mean() - 3.0) < 4 * (2 / math.sqrt(12)) / math.sqrt(20000)
-    assert abs(p["theta"].var() - 4 / 12) < 0.01
+    assert abs(p["theta"].mean() - 3.5) < 4 * (1 / math.sqrt(12)) / math.sqrt(20000)
+    assert abs(p["theta"].var() - 1 / 12) < 0.005
     assert np.all(p["J"] == 1.25) and np.all(p["D"] == 0.2)
     assert np.all((p["phi"] >= 0) & (p["phi"] < 2 * np.pi / 3))
     assert np.all((p["r0"] >= 0) & (p["r0"] < p["L"][:, None]))
@@ -158,19 +161,58 @@ def test_parameters_uniform_in_ranges_and_fixed_when_not_free():
     assert stats.kstest(u, "uniform").pvalue > 1e-3
 
 
-def test_bubbles_collapse_at_small_period_and_large_exchange():
-    # critical-angle analogue (note §5(a)7): the minority (FM, m_z2 > 0) area fraction falls to 0
+def test_domains_collapse_at_small_period_and_stiff_walls_and_the_spec_warns():
+    # critical-angle analogue (Xu et al. 2022): FM and AF stacking domains coexist at long periods and soft walls;
+    # short periods and stiff walls relax to a uniform state (no minority alignment), which generate() flags
     fr = {}
-    for L, J in ((30.0, 0.5), (18.0, 1.2), (10.0, 2.0)):
-        spec = TextureSpec(size=64, theta_deg=(float(st.twist_angle(L)),) * 2, J=(J, J), D=(0.0, 0.0))
-        x, _ = st.generate(spec, 0, np.arange(32))
-        fr[(L, J)] = float((x[:, 1] > 0).mean())
+    for L, J in ((16.0, 0.3), (10.0, 0.8), (6.0, 1.5)):
+        spec = TextureSpec(size=32, theta_deg=(float(st.twist_angle(L)),) * 2, J=(J, J), D=(0.0, 0.0))
+        x, _ = st.generate(spec, 0, np.arange(2))
+        fr[(L, J)] = float(st.minority_fraction(x).max())
     vals = list(fr.values())
-    assert vals[0] > vals[1] > vals[2] and vals[2] < 0.01 and vals[0] > 0.1, fr
+    assert vals[0] > vals[1] > vals[2] and vals[0] > 0.1 and vals[2] == 0.0, fr
+    # a collapsing box warns, naming the parameters and their ranges; the default box does not
+    bad = TextureSpec(size=24, theta_deg=(st.twist_angle(8.0), st.twist_angle(5.0)), J=(1.0, 2.0), D=(0.0, 0.1))
+    with pytest.warns(UserWarning, match=r"collapses.*theta_deg.*J \(1\.0, 2\.0\)"):
+        st.generate(bad, 0, np.arange(32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x, _ = st.generate(TextureSpec(), 0, np.arange(48))
+    assert st.domainless_fraction(x) <= 0.03
+
+
+def test_minority_fraction_counts_the_minority_alignment():
+    x = np.ones((3, 2, 10, 10), np.float32)
+    x[1, 1, :3] = -1.0   # 30 % AF
+    x[2, 1, :] = -1.0    # uniform AF: no domain
+    x[2, 1, 0, 0] = 1.0  # one FM pixel in 100: minority 1 %, not below the 1 % threshold
+    np.testing.assert_allclose(st.minority_fraction(x), [0.0, 0.3, 0.01])
+    assert st.domainless_fraction(x) == pytest.approx(1 / 3)
+    full = np.zeros((1, 6, 4, 4), np.float32)
+    full[0, 2], full[0, 5] = 1.0, -1.0
+    full[0, 5, 0] = 1.0
+    np.testing.assert_allclose(st.minority_fraction(full, "full"), [0.25])
+    with pytest.raises(ValueError, match="channels"):
+        st.minority_fraction(x, "rgb")
+    with pytest.raises(ValueError, match="shape"):
+        st.minority_fraction(x, "full")
+
+
+def test_numba_fire_matches_the_torch_fire():
+    # two implementations of one algorithm: same start, same energy, same stationary texture (tol 1e-4)
+    spec = TextureSpec(size=16, theta_deg=(st.twist_angle(8.0), st.twist_angle(6.0)), J=(0.3, 0.6))
+    xa, ya, ia = st.generate(spec, 1, np.arange(8), return_info=True, fire_backend="numba")
+    xb, yb, ib = st.generate(spec, 1, np.arange(8), return_info=True, fire_backend="torch")
+    np.testing.assert_array_equal(ya, yb)
+    assert ia["converged"].all() and ib["converged"].all()
+    np.testing.assert_allclose(ia["energy"], ib["energy"], rtol=1e-5)
+    assert np.abs(xa - xb).max() < 5e-3
+    with pytest.raises(ValueError, match="fire_backend"):
+        st.generate(spec, 1, np.arange(2), fire_backend="jax")
 
 
 def test_cache_nested_prefixes_fixed_test_set_and_atomic_shards(tmp_path):
-    spec = TextureSpec(size=12)
+    spec = TextureSpec(generator="surrogate", size=24, theta_deg=(st.twist_angle(12.0), st.twist_angle(8.0)))
     c = TextureCache(tmp_path, spec, seed=2, capacity={"train": 300, "val": 50, "test": 100}, shard_size=64)
     x100, y100 = c.load("train", 100)
     x300, y300 = c.load("train", 300)
@@ -198,6 +240,7 @@ def test_cache_nested_prefixes_fixed_test_set_and_atomic_shards(tmp_path):
     (dict(J=(0.0, 1.0)), "J"), (dict(J=(-1.0, 1.0)), "J"), (dict(K=0.0), "K"), (dict(K=-0.3), "K"),
     (dict(size=7), "size"), (dict(generator="mc"), "generator"), (dict(free=("theta", "X")), "free"),
     (dict(noise=-0.1), "noise"), (dict(channels="rgb"), "channels"),
+    (dict(size=12), "size.*less than one moire period.*theta_deg"),
 ])
 def test_bad_input_names_parameter(kw, name):
     with pytest.raises(ValueError, match=name):
@@ -211,24 +254,25 @@ def test_bad_theta_to_period():
 
 
 def test_fixed_origin_makes_image_a_function_of_the_free_parameters():
-    spec = TextureSpec(size=16, theta_deg=(3.0, 3.0), J=(1.0, 1.0), D=(0.2, 0.2), random_origin=False)
-    x, _ = st.generate(spec, 0, np.arange(4))
+    kw = dict(generator="surrogate", size=32, theta_deg=(4.0, 4.0), J=(1.0, 1.0), D=(0.2, 0.2))
+    x, _ = st.generate(TextureSpec(**kw, random_origin=False), 0, np.arange(4))
     assert np.ptp(x, axis=0).max() == 0.0  # identical parameters, no nuisance: identical images
-    x2, _ = st.generate(TextureSpec(size=16, theta_deg=(3.0, 3.0), J=(1.0, 1.0), D=(0.2, 0.2)), 0, np.arange(4))
+    x2, _ = st.generate(TextureSpec(**kw, random_origin=True), 0, np.arange(4))
     assert np.ptp(x2, axis=0).max() > 0.5  # random origin and orientation move the bubbles
 
 
 def test_fill_caches_in_parallel_matches_serial_generation(tmp_path):
-    spec = TextureSpec(size=10)
+    kw = dict(generator="surrogate", size=16, theta_deg=(st.twist_angle(8.0), st.twist_angle(6.0)), J=(0.3, 0.6))
+    spec = TextureSpec(**kw)
     cap = {"train": 200, "val": 40, "test": 40}
     c = TextureCache(tmp_path, spec, seed=9, capacity=cap, shard_size=50)
-    c2 = TextureCache(tmp_path, TextureSpec(size=10, free=("theta",)), seed=9, capacity=cap, shard_size=50)
-    n = st.fill_caches([(c, "train", 200), (c, "test", 40), (c2, "train", 100)], workers=2)
+    c2 = TextureCache(tmp_path, TextureSpec(**kw, free=("theta",)), seed=9, capacity=cap, shard_size=50)
+    n = fill_caches([(c, "train", 200), (c, "test", 40), (c2, "train", 100)], workers=2)
     assert n == 4 + 1 + 2
-    assert st.fill_caches([(c, "train", 200)], workers=2) == 0  # everything cached: nothing regenerated
+    assert fill_caches([(c, "train", 200)], workers=2) == 0  # everything cached: nothing regenerated
     x, y = c.load("train", 200)
     xd, yd = st.generate(spec, 9, np.arange(200))
     np.testing.assert_allclose(x.astype(np.float32), xd, atol=1e-3)
     np.testing.assert_array_equal(y, yd)
     with pytest.raises(ValueError, match=r"\[1, 200\]"):
-        st.fill_caches([(c, "train", 201)])
+        fill_caches([(c, "train", 201)])
