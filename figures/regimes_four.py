@@ -10,16 +10,13 @@ from nsl.registry import figure
 @figure("regimes-four", suite="regimes")
 def make(ctx) -> FigureOutput:
     """L vs D at several P and L vs P at several D, simulation (points) and deterministic equivalent (lines)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from nsl.figures.canvas import colormap, new_figure
 
     run = ctx.load_artifact("rf_grid")
     a, meta = run.arrays, run.result
     P, D, L, th = a["P"], a["D"], a["loss_mean"], a["theory"]
-    fig, ax = plt.subplots(1, 2, figsize=(10, 4))
-    cmap = plt.get_cmap("viridis")
+    fig, ax = new_figure(1, 2, figsize=(10, 4))
+    cmap = colormap("viridis")
     for i, p in enumerate(P):
         c = cmap(i / max(1, len(P) - 1))
         ax[0].loglog(D, L[i], "o", color=c, ms=3)
@@ -43,7 +40,6 @@ def make(ctx) -> FigureOutput:
         x.set_ylabel("population loss")
         x.legend(fontsize=6, ncol=2)
         x.set_ylim(np.nanmin(L) / 2, min(np.nanmax(L), 10 * np.nanmax(L[0, -1:])) * 2)
-    fig.tight_layout()
     PP, DD = np.meshgrid(P, D, indexing="ij")
     table = {"P": PP.ravel(), "D": DD.ravel(), "loss_sim": L.ravel(), "loss_theory": th.ravel()}
     cap = (f"Random-feature model, lambda_i = i^-2 (alpha_K = 1), S = {meta.get('S')}, isotropic teacher, ridgeless; "
