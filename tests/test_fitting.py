@@ -293,3 +293,48 @@ def test_single_curve_studentized_interval_small_study():
         f = F.fit_power_law(x, y, n_boot=300, rng=rng)
         hits += f.alpha_ci[0] <= true <= f.alpha_ci[1]
     assert hits >= 34
+
+
+# ------------------------------------------------------------------------ BNSL intervals
+def test_broken_power_law_intervals_cover_and_bounded():
+    from nsl.theory.fitting_bnsl import broken_power_law_intervals
+
+    xb = np.geomspace(1.0, 1e6, 30)
+    true = F.BrokenPowerLawFit(a=0.01, b=2.0, c0=0.3, c=(0.9,), d=(1e3,), f=(0.5,), rmsle=0.0, n_breaks=1)
+    rng = np.random.default_rng(1)
+    y = true.predict(xb) * np.exp(0.02 * rng.standard_normal(xb.size))
+    r = broken_power_law_intervals(xb, y, n_breaks=1, n_boot=60, rng=0)
+    assert r.final_exponent_ci[0] <= 1.2 <= r.final_exponent_ci[1]
+    assert r.d_ci[0][0] <= 1e3 <= r.d_ci[0][1]
+    assert r.n_failed == 0 and np.all(np.isfinite(r.boot))
+    lo, hi = r.band(xb)
+    assert np.all(lo <= hi) and np.mean((lo <= true.predict(xb)) & (true.predict(xb) <= hi)) > 0.8
+    # noise-free: the interval collapses on the truth
+    r0 = broken_power_law_intervals(xb, true.predict(xb), n_breaks=1, n_boot=20, rng=0)
+    assert r0.final_exponent_ci[1] - r0.final_exponent_ci[0] < 1e-3
+
+
+def test_select_n_breaks_by_extrapolation():
+    from nsl.theory.fitting_bnsl import select_n_breaks
+
+    xb = np.geomspace(1.0, 1e6, 30)
+    one = F.BrokenPowerLawFit(a=0.01, b=2.0, c0=0.3, c=(0.9,), d=(1e3,), f=(0.5,), rmsle=0.0, n_breaks=1)
+    y = one.predict(xb) * np.exp(0.02 * np.random.default_rng(0).standard_normal(xb.size))
+    sel = select_n_breaks(xb, y, max_breaks=1, origins=1)
+    assert sel.n_breaks == 1 and sel.errors[0] > 3 * sel.errors[1], sel.errors
+    pure = 3.0 * xb ** -0.5 * np.exp(0.02 * np.random.default_rng(1).standard_normal(xb.size))
+    assert select_n_breaks(xb, pure, max_breaks=1, origins=1).n_breaks == 0
+    with pytest.raises(ValueError, match="max_breaks"):
+        select_n_breaks(xb, y, max_breaks=5)
+
+
+@pytest.mark.slow
+def test_select_n_breaks_does_not_overfit_two_breaks():
+    """One true break, 2 % noise: two breaks are not chosen (the issue's over-fit case)."""
+    from nsl.theory.fitting_bnsl import select_n_breaks
+
+    xb = np.geomspace(1.0, 1e6, 30)
+    one = F.BrokenPowerLawFit(a=0.01, b=2.0, c0=0.3, c=(0.9,), d=(1e3,), f=(0.5,), rmsle=0.0, n_breaks=1)
+    for s in range(3):
+        y = one.predict(xb) * np.exp(0.02 * np.random.default_rng(s).standard_normal(xb.size))
+        assert select_n_breaks(xb, y, max_breaks=2).n_breaks == 1

@@ -314,6 +314,24 @@ class PowerLawFit:
     rmsle: float
     alpha_boot: np.ndarray = field(repr=False, compare=False, default_factory=lambda: np.empty(0))
     message: str = ""
+    amplitude_boot: np.ndarray = field(repr=False, compare=False, default_factory=lambda: np.empty(0))
+    offset_boot: np.ndarray = field(repr=False, compare=False, default_factory=lambda: np.empty(0))
+
+    def band(self, x, ci: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Pointwise bootstrap band of the fitted curve at ``x`` (level ``ci``, default the fit's)."""
+        x = np.asarray(x, dtype=float)
+        if np.any(~np.isfinite(x)) or np.any(x <= 0):
+            raise ValueError("x must be finite and > 0")
+        c = self.ci if ci is None else float(ci)
+        if not 0 < c < 1:
+            raise ValueError(f"ci must be in (0, 1), got {ci!r}")
+        if self.alpha_boot.size == 0:
+            nan = np.full(x.shape, np.nan)
+            return nan, nan
+        with np.errstate(over="ignore", invalid="ignore"):
+            curves = self.offset_boot[:, None] + self.amplitude_boot[:, None] * x.ravel()[None, :] ** -self.alpha_boot[:, None]
+        lo, hi = np.nanpercentile(curves, [(1 - c) / 2 * 100, (1 + c) / 2 * 100], axis=0)
+        return lo.reshape(x.shape), hi.reshape(x.shape)
 
     def predict(self, x) -> np.ndarray:
         """E + B·x^(−α) at ``x`` (> 0)."""
@@ -324,7 +342,8 @@ class PowerLawFit:
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        d.pop("alpha_boot")
+        for k in ("alpha_boot", "amplitude_boot", "offset_boot"):
+            d.pop(k)
         return d
 
 
@@ -505,7 +524,7 @@ def fit_power_law(x, y, *, offset: bool = True, n_boot: int = 1000, ci: float = 
         loglog_slope=slope, x_range=(float(x[0]), float(x[-1])), n_points=int(n), n_repeats=int(R),
         n_boot=int(n_boot), ci=float(ci), fit_offset=bool(offset), bootstrap=kind, converged=converged,
         grad_norm=float(gnorm), huber_delta=float(delta), rmsle=float(np.sqrt(np.mean(resid ** 2))),
-        alpha_boot=boot_a, message=message,
+        alpha_boot=boot_a, message=message, amplitude_boot=np.asarray(boot_Bu), offset_boot=np.asarray(boot_Eu),
     )
 
 
