@@ -11,7 +11,7 @@ the parameter-count ladder (MLP hidden units, ResNet base width, ViT embedding d
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 from torch import nn

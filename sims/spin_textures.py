@@ -212,6 +212,29 @@ class TextureSpec:
                 d[k] = tuple(d[k])
         return cls(**d)
 
+    def collapse_fraction(self, n: int = 64, seed: int = 0) -> float:
+        """Fraction of ``n`` FIRE-relaxed samples of this box without a stacking domain; warns above 10 %.
+
+        Relaxes the first ``n`` samples of the ``"test"`` stream with FIRE (whatever ``generator``
+        says: the relaxed state is the physics) and applies :func:`domainless_fraction`.  A box
+        above :data:`COLLAPSE_WARN_FRACTION` gets a ``UserWarning`` naming the ranges.
+
+        Example
+        -------
+        >>> TextureSpec().collapse_fraction(32)  # doctest: +SKIP
+        0.0
+        """
+        if not (isinstance(n, (int, np.integer)) and n >= 1):
+            raise ValueError(f"n must be an integer >= 1, got {n!r}")
+        spec = TextureSpec.from_dict({**self.to_dict(), "generator": "fire", "noise": 0.0})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            x, _ = generate(spec, seed, np.arange(n), "test")
+        frac = domainless_fraction(x, self.channels)
+        if frac > COLLAPSE_WARN_FRACTION:
+            _warn_collapse(self, frac, n, stacklevel=3)
+        return frac
+
     def key(self) -> str:
         """16 hex digits identifying the dataset (generator and physics, not the seed)."""
         text = json.dumps(self.to_dict(), sort_keys=True)
@@ -601,6 +624,15 @@ def domainless_fraction(x: Any, channels: str = "mz", threshold: float = DOMAIN_
     return float(np.mean(minority_fraction(x, channels) < threshold))
 
 
+def _warn_collapse(spec: TextureSpec, frac: float, n: int, stacklevel: int) -> None:
+    r = spec.ranges()
+    warnings.warn(f"TextureSpec box collapses: {100 * frac:.0f} % of {n} relaxed textures have no stacking domain "
+                  f"(theta_deg {r['theta']}, i.e. L_M {float(moire_period(r['theta'][1])):.1f}-"
+                  f"{float(moire_period(r['theta'][0])):.1f} px; J {r['J']}; D {r['D']}); shorter periods and stiffer "
+                  "walls (larger J, smaller D) relax to a uniform state, where theta, J and D cannot be read off the "
+                  "image", UserWarning, stacklevel=stacklevel)
+
+
 def _fire_cpu(spec: TextureSpec, seed: int, sl: np.ndarray, s: int, p: dict):
     """Relax one chunk with the numba kernel; returns spins (B, 2, 3, N, N) float64 and diagnostics."""
     torch = _torch()
@@ -669,10 +701,5 @@ def generate(spec: TextureSpec, seed: int, indices: Any, stream: str | int = "tr
     if spec.generator == "fire" and n >= 32 and spec.noise == 0:
         frac = domainless_fraction(x, spec.channels)
         if frac > COLLAPSE_WARN_FRACTION:
-            r = spec.ranges()
-            warnings.warn(f"TextureSpec box collapses: {100 * frac:.0f} % of {n} relaxed textures have no stacking domain "
-                          f"(theta_deg {r['theta']}, i.e. L_M {float(moire_period(r['theta'][1])):.1f}-"
-                          f"{float(moire_period(r['theta'][0])):.1f} px; J {r['J']}; D {r['D']}); shorter periods and "
-                          "stiffer walls (larger J, smaller D) relax to a uniform state, where theta, J and D cannot be "
-                          "read off the image", UserWarning, stacklevel=2)
+            _warn_collapse(spec, frac, n, stacklevel=3)
     return (x, y, info) if return_info else (x, y)

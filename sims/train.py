@@ -30,7 +30,7 @@ import copy
 import math
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import torch
@@ -181,12 +181,24 @@ def train_regressor(arch: str, model_kw: dict, data: dict, cfg: TrainConfig) -> 
     if N != N2 or N < 8:
         raise ValueError(f"images must be square with side >= 8, got {data['x_train'].shape[1:]}")
     k_out = data["y_train"].shape[1]
-    dev = torch.device(cfg.device)
-    if cfg.device == "cuda":
+    if cfg.device != "cuda":
+        return _train(arch, model_kw, data, cfg, n, C, N, k_out)
+    flags = (torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark,
+             torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
+    try:  # scoped: the caller's cuDNN/TF32 settings come back afterwards
         torch.backends.cudnn.deterministic = True
         torch.backends.cudnn.benchmark = False
         torch.backends.cuda.matmul.allow_tf32 = True  # deterministic, ~10-bit mantissa matmuls (fine for MSE ~1e-3)
         torch.backends.cudnn.allow_tf32 = True
+        return _train(arch, model_kw, data, cfg, n, C, N, k_out)
+    finally:
+        (torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark,
+         torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32) = flags
+
+
+def _train(arch: str, model_kw: dict, data: dict, cfg: TrainConfig, n: int, C: int, N: int, k_out: int) -> TrainResult:
+    """The training loop of :func:`train_regressor` (arguments already checked)."""
+    dev = torch.device(cfg.device)
     torch.manual_seed(cfg.seed)
     model = build_model(arch, in_channels=C, image_size=N, n_out=k_out, **model_kw).to(dev)
     mu, sd = input_scaler(data["x_train"], cfg.input_norm)

@@ -175,6 +175,8 @@ def test_domains_collapse_at_small_period_and_stiff_walls_and_the_spec_warns():
     bad = TextureSpec(size=24, theta_deg=(st.twist_angle(8.0), st.twist_angle(5.0)), J=(1.0, 2.0), D=(0.0, 0.1))
     with pytest.warns(UserWarning, match=r"collapses.*theta_deg.*J \(1\.0, 2\.0\)"):
         st.generate(bad, 0, np.arange(32))
+    with pytest.warns(UserWarning, match=r"collapses"):
+        assert bad.collapse_fraction(32) > 0.1
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         x, _ = st.generate(TextureSpec(), 0, np.arange(48))
