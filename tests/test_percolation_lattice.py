@@ -145,7 +145,7 @@ def test_size_distribution_and_means():
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match="occupied"):
+    with pytest.raises(TypeError, match="occupied"):
         label_clusters(np.zeros((3, 3), int))
     with pytest.raises(ValueError, match=r"p must be in \[0, 1\]"):
         bond_clusters((4, 4), 1.5, np.random.default_rng(0))

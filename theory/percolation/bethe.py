@@ -20,21 +20,16 @@ import numpy as np
 import scipy.sparse as sp
 from scipy import special
 
+from nsl.theory.percolation.checks import check_int, check_int_array, check_rng
 from nsl.theory.percolation.lattice import check_probability
 
-__all__ = ["BetheCluster", "sample_bethe_cluster_sizes", "bethe_pc", "bethe_cluster_numbers", "bethe_mean_cluster_size", "grow_bethe_cluster",
-           "check_coordination"]
+__all__ = ["BetheCluster", "sample_bethe_cluster_sizes", "bethe_pc", "bethe_cluster_numbers", "bethe_mean_cluster_size",
+           "grow_bethe_cluster", "check_coordination", "MAX_CLUSTER_SIZE"]
 
 
 def check_coordination(z) -> int:
-    """``z`` as an int >= 3, else ``ValueError`` naming z and the range."""
-    try:
-        zi = int(z)
-    except (TypeError, ValueError):
-        raise ValueError(f"z must be an integer >= 3, got {z!r}") from None
-    if zi != z or zi < 3:
-        raise ValueError(f"z must be an integer >= 3, got {z!r}")
-    return zi
+    """``z`` as an int in [3, 10**6], else ``ValueError``/``TypeError`` naming z and the range."""
+    return check_int(z, "z", lo=3, hi=10**6)
 
 
 def bethe_pc(z: int) -> float:
@@ -46,9 +41,7 @@ def bethe_cluster_numbers(s: np.ndarray, p: float, z: int) -> np.ndarray:
     """Exact n_s per site (Fisher–Essam), ``s`` >= 1 (array), computed in log space."""
     z = check_coordination(z)
     p = check_probability(p)
-    s = np.asarray(s, dtype=float)
-    if np.any(s < 1) or np.any(s != np.floor(s)):
-        raise ValueError("s must hold integers >= 1")
+    s = check_int_array(s, "s", lo=1).astype(float)
     log_g = (np.log(z) + special.gammaln((z - 1) * s + 1) - special.gammaln(s + 1)
              - special.gammaln((z - 2) * s + 3))
     with np.errstate(divide="ignore"):
@@ -59,19 +52,28 @@ def bethe_cluster_numbers(s: np.ndarray, p: float, z: int) -> np.ndarray:
 def bethe_mean_cluster_size(p: float, z: int, *, s_max: int = 10**6) -> float:
     """Mean size of the (finite) cluster containing a random occupied site.
 
-    p < p_c: the closed form S = (1 + p)/(1 - (z - 1) p); p = p_c: inf; p > p_c: sum_s s^2 n_s /
-    sum_s s n_s over finite clusters, summed up to ``s_max`` (the terms decay exponentially).
+    p < p_c: the closed form S = (1 + p)/(1 - (z - 1) p); p = p_c: inf; p_c < p < 1: sum_s s^2 n_s /
+    sum_s s n_s over finite clusters, summed up to ``s_max`` (an int in [1, 10**7]; the terms
+    decay exponentially).  p = 1 has no finite cluster: ``ValueError``.
+    (Fisher & Essam 1961; Stauffer & Aharony §2.3.)
     """
     z = check_coordination(z)
     p = check_probability(p)
+    s_max = check_int(s_max, "s_max", lo=1, hi=10**7)
+    if p == 1.0:
+        raise ValueError("p must be < 1: at p = 1 every site is in the infinite cluster and no finite "
+                         "cluster exists, so the finite-cluster mean size is undefined")
     pc = 1.0 / (z - 1)
     if p < pc:
         return (1.0 + p) / (1.0 - (z - 1) * p)
     if p == pc:
         return float("inf")
-    s = np.arange(1, int(s_max) + 1, dtype=float)
+    s = np.arange(1, s_max + 1, dtype=float)
     ns = bethe_cluster_numbers(s, p, z)
-    return float((s * s * ns).sum() / (s * ns).sum())
+    den = (s * ns).sum()
+    if not den > 0:  # every term underflowed (p within ~1e-300 of 1)
+        raise ValueError(f"p must be further from 1: the finite clusters' weight underflows at p={p!r}")
+    return float((s * s * ns).sum() / den)
 
 
 @dataclass(frozen=True)
@@ -101,20 +103,54 @@ class BetheCluster:
         return a.tocsr()
 
 
-def grow_bethe_cluster(p: float, z: int, rng: np.random.Generator, s_max: int | None = None) -> BetheCluster:
+MAX_CLUSTER_SIZE = 50_000_000  # about 1.2 GB (parent, depth) at the cap
+
+
+def grow_bethe_cluster(p: float, z: int, rng: np.random.Generator, s_max: int | None = None, *,
+                       max_size: int = MAX_CLUSTER_SIZE) -> BetheCluster:
     """Grow the cluster of an occupied root on the Bethe lattice, one generation at a time.
 
-    The root draws Binomial(z, p) children, every other site Binomial(z - 1, p).  Growth stops
-    (``complete=False``) as soon as the size exceeds ``s_max`` (the generation that crosses it is
-    kept whole).  ``s_max=None`` grows to extinction (only safe for p <= p_c).
+    Parameters
+    ----------
+    p : float
+        Occupation probability in [0, 1].
+    z : int
+        Coordination number (3..10**6).
+    rng : numpy.random.Generator
+        Randomness.
+    s_max : int, optional
+        Truncation: growth stops (``complete=False``) as soon as the size exceeds ``s_max``;
+        the cluster then holds exactly ``s_max + 1`` sites (the first ones of the crossing
+        generation in breadth-first order).  ``None``: grow to extinction.
+    max_size : int
+        Hard cap (default 5e7 sites, about 1.2 GB): without ``s_max``, a cluster that passes it
+        raises ``RuntimeError`` naming ``max_size``.  Above p_c a cluster is infinite with
+        positive probability, so the cap is what stops it; ``s_max`` must be below ``max_size``.
+
+    Returns
+    -------
+    BetheCluster
+        Parents, depths, generation starts and ``complete``.
+
+    References
+    ----------
+    Brill 2024, arXiv 2412.07942 §5 (the toy's clusters); Fisher & Essam 1961 (Bethe lattice).
+
+    Examples
+    --------
+    >>> c = grow_bethe_cluster(1 / 199, 200, np.random.default_rng(0), s_max=10_000)
+    >>> c.size >= 1
+    True
     """
     z = check_coordination(z)
     p = check_probability(p)
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    if s_max is not None and int(s_max) < 1:
-        raise ValueError(f"s_max must be >= 1, got {s_max}")
-    limit = np.inf if s_max is None else int(s_max)
+    check_rng(rng)
+    max_size = check_int(max_size, "max_size", lo=1)
+    if s_max is not None:
+        s_max = check_int(s_max, "s_max", lo=1)
+        if s_max >= max_size:
+            raise ValueError(f"s_max must be < max_size={max_size}, got {s_max}")
+    limit = max_size if s_max is None else s_max
     parents = [np.array([-1], dtype=np.int64)]
     starts = [0, 1]
     size = 1
@@ -127,12 +163,24 @@ def grow_bethe_cluster(p: float, z: int, rng: np.random.Generator, s_max: int | 
         n_new = int(k.sum())
         if n_new == 0:
             break
-        par = np.repeat(frontier, k)
+        over = size + n_new > limit
+        if over:
+            if s_max is None:
+                raise RuntimeError(f"the cluster passed max_size={max_size} sites (p={p:g} vs p_c={1 / (z - 1):g}: "
+                                   f"above p_c clusters can be infinite); pass s_max to truncate, or raise max_size")
+            # keep only the first limit + 1 - size children of this generation (BFS order)
+            keep = limit + 1 - size
+            cum = np.cumsum(k)
+            j = int(np.searchsorted(cum, keep))  # the parent holding the keep-th child
+            k = k[:j + 1].copy()
+            k[-1] -= int(cum[j] - keep)
+            n_new = keep
+        par = np.repeat(frontier[:k.size], k)
         parents.append(par)
         frontier = np.arange(size, size + n_new, dtype=np.int64)
         size += n_new
         starts.append(size)
-        if size > limit:
+        if over:
             complete = False
             break
     parent = np.concatenate(parents)
@@ -148,16 +196,19 @@ def sample_bethe_cluster_sizes(p: float, z: int, rng: np.random.Generator, n: in
     Generation sizes only: the root has Binomial(z, p) children and a generation of f sites
     has Binomial(f (z - 1), p) children in total (a sum of independent binomials), which is
     exactly the size law of :func:`grow_bethe_cluster`.  A cluster still growing past
-    ``s_max`` is returned as ``s_max + 1`` (censored); ``s_max=None`` requires p <= p_c.
+    ``s_max`` is returned as ``s_max + 1`` (censored); ``s_max=None`` requires p < p_c (and then
+    censors at 1e15, a size a subcritical cluster reaches with negligible probability).
     """
     z = check_coordination(z)
     p = check_probability(p)
-    n = int(n)
-    if n < 1:
-        raise ValueError(f"n must be >= 1, got {n}")
-    if s_max is None and p > 1.0 / (z - 1):
-        raise ValueError("s_max is required for p > p_c = 1/(z - 1) (clusters may be infinite)")
-    limit = np.iinfo(np.int64).max // 4 if s_max is None else int(s_max)
+    check_rng(rng)
+    n = check_int(n, "n", lo=1, hi=10**8)
+    if s_max is None and p >= 1.0 / (z - 1):
+        raise ValueError("s_max is required for p >= p_c = 1/(z - 1) (clusters may be infinite, or at p_c "
+                         "have an infinite mean size)")
+    if s_max is not None:
+        s_max = check_int(s_max, "s_max", lo=1, hi=10**15)
+    limit = 10**15 if s_max is None else s_max
     size = np.ones(n, dtype=np.int64)
     front = rng.binomial(z, p, size=n).astype(np.int64)
     alive = np.arange(n)
@@ -168,6 +219,6 @@ def sample_bethe_cluster_sizes(p: float, z: int, rng: np.random.Generator, n: in
         if not alive.size:
             break
         front = rng.binomial(front * (z - 1), p).astype(np.int64)
-    if s_max is not None:
-        size = np.minimum(size, limit + 1)
-    return size
+    if s_max is None and np.any(size > limit):
+        raise RuntimeError(f"a cluster passed 1e15 sites at p={p:g} (p_c={1 / (z - 1):g}): pass s_max")
+    return np.minimum(size, limit + 1)

@@ -31,6 +31,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import special
 
+from nsl.theory.percolation.checks import check_int, check_real, check_real_array
+
 __all__ = ["BrillExponents", "brill_exponents", "brill_supercritical_exponents", "brill_alpha",
            "dof_exponent_b", "k_break", "dof_allocation", "brill_model_loss", "brill_data_loss",
            "n_clusters_kept", "check_c"]
@@ -39,27 +41,22 @@ _DEGENERATE_RTOL = 1e-6
 
 
 def check_c(c) -> float:
-    c = float(c)
-    if not (c > 0) or not np.isfinite(c):
-        raise ValueError(f"c must be > 0 (2: piecewise constant, 4: piecewise linear), got {c!r}")
-    return c
+    """``c`` (2: piecewise constant, 4: piecewise linear) as a finite float > 0."""
+    return check_real(c, "c", lo=0.0, lo_open=True)
 
 
 def _check_pos(x, name: str) -> float:
-    try:
-        xf = float(x)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number > 0, got {x!r}") from None
-    if not (xf > 0) or not np.isfinite(xf):
-        raise ValueError(f"{name} must be > 0, got {x!r}")
-    return xf
+    return check_real(x, name, lo=0.0, lo_open=True)
+
+
+def _check_tau(tau) -> float:
+    return check_real(tau, "tau", lo=2.0, hi=3.0, lo_open=True, hi_open=True)
 
 
 def brill_alpha(tau: float) -> float:
-    """Zipf exponent of subtasks, alpha = (3 - tau)/(tau - 2), for 2 < tau < 3."""
-    tau = float(tau)
-    if not (2.0 < tau < 3.0):
-        raise ValueError(f"tau must be in (2, 3), got {tau!r}")
+    """Zipf exponent of subtasks, alpha = (3 - tau)/(tau - 2), for 2 < tau < 3 (Brill 2024, arXiv
+    2412.07942, §3)."""
+    tau = _check_tau(tau)
     return (3.0 - tau) / (tau - 2.0)
 
 
@@ -104,9 +101,7 @@ def brill_supercritical_exponents(c: float, d: int) -> BrillExponents:
     """Above p_c: one dominant d-dimensional cluster (data manifold), alpha_N = alpha_D = c/d
     (Sharma & Kaplan 2022; Brill's notebook switches to the Euclidean dimension)."""
     c = check_c(c)
-    d = _check_pos(d, "d")
-    if d < 1:
-        raise ValueError(f"d must be >= 1, got {d!r}")
+    d = check_int(d, "d", lo=1)
     m = c / d
     return BrillExponents(float("inf"), m, m, m, "manifold-limited", "manifold-limited",
                           "supercritical: dominant data manifold", None)
@@ -127,9 +122,7 @@ def _n_of_logk(u: np.ndarray, b: float) -> np.ndarray:
 def k_break(N, alpha: float, c_over_D: float) -> np.ndarray:
     """k_br solving N = k_br (1 - k_br^(-b))/b (Brill Eq. 29), k_br = 1 for N <= 0; vectorised bisection in ln k."""
     b = dof_exponent_b(alpha, c_over_D)
-    N = np.asarray(N, dtype=float)
-    if np.any(~np.isfinite(N)):
-        raise ValueError("N must be finite")
+    N = check_real_array(N, "N")
     Nf = np.atleast_1d(N).ravel()
     lo = np.zeros_like(Nf)
     hi = np.ones_like(Nf)
@@ -153,12 +146,8 @@ def k_break(N, alpha: float, c_over_D: float) -> np.ndarray:
 def dof_allocation(N: float, alpha: float, c_over_D: float, n_clusters: int) -> np.ndarray:
     """DOF per cluster k = 1..n_clusters (rank by size) at total N: n_k = b N k^(b-1)/(k_br^b - 1)
     for k < k_br, 0 otherwise (Brill Eq. 26; b -> 0: N k^-1/ln k_br)."""
-    N = float(N)
-    if N < 0:
-        raise ValueError(f"N must be >= 0, got {N}")
-    n_clusters = int(n_clusters)
-    if n_clusters < 1:
-        raise ValueError(f"n_clusters must be >= 1, got {n_clusters}")
+    N = check_real(N, "N", lo=0.0)
+    n_clusters = check_int(n_clusters, "n_clusters", lo=1, hi=10**8)
     b = dof_exponent_b(alpha, c_over_D)
     kb = float(k_break(N, alpha, c_over_D))
     k = np.arange(1, n_clusters + 1, dtype=float)
@@ -178,15 +167,13 @@ def brill_model_loss(N, alpha: float, c_over_D: float) -> np.ndarray:
     0.0478, 0.0287 (the author's ``ScalingLaw``)."""
     alpha = _check_pos(alpha, "alpha")
     m = _check_pos(c_over_D, "c_over_D")
-    N = np.asarray(N, dtype=float)
-    if np.any(N < 0):
-        raise ValueError("N must be >= 0")
+    N = check_real_array(N, "N", lo=0.0)
 
-    def raw(n):
+    def log_raw(n):  # in logs, so that extreme alpha neither overflows nor underflows
         k = k_break(n, alpha, m)
-        return (n / k + 1.0 / alpha) * k ** (-alpha)
+        return np.log(n / k + 1.0 / alpha) - alpha * np.log(k)
 
-    L = raw(np.maximum(N, 1.0)) / raw(np.array(1.0))
+    L = np.exp(log_raw(np.maximum(N, 1.0)) - log_raw(np.array(1.0)))
     return np.where(N <= 1.0, 1.0, L)
 
 
@@ -195,18 +182,25 @@ def brill_data_loss(Dset, alpha: float, c_over_D: float) -> np.ndarray:
     form when c/D = alpha/(1 + alpha) (to relative precision 1e-6).  Toy (1, 1/2): (1 + ln(𝒟)/2)/√𝒟."""
     alpha = _check_pos(alpha, "alpha")
     m = _check_pos(c_over_D, "c_over_D")
-    x = np.asarray(Dset, dtype=float)
-    if np.any(x < 0):
-        raise ValueError("dataset size must be >= 0")
+    x = check_real_array(Dset, "Dset", lo=0.0)
     a = alpha / (1.0 + alpha)
     xx = np.maximum(x, 1.0)
     if abs(m - a) <= _DEGENERATE_RTOL * a:
-        f = lambda t: (1.0 + m * np.log(alpha) + m * np.log(t)) * t ** (-m)  # noqa: E731
+        den = 1.0 + m * np.log(alpha)
+        if not den > 0:
+            raise ValueError(f"alpha must satisfy 1 + (c/D) ln(alpha) > 0 in the degenerate case c/D = "
+                             f"alpha/(1 + alpha), got alpha={alpha!r}")
+        L = (den + m * np.log(xx)) / den * xx ** (-m)
     else:
-        A = alpha ** (-(a + 1.0)) / (1.0 - a / m)
-        B = alpha ** (-(m + 1.0)) / (1.0 - m / a)
-        f = lambda t: A * t ** (-a) + B * t ** (-m)  # noqa: E731
-    L = f(xx) / f(np.array(1.0))
+        # A t^-a + B t^-m normalised at t = 1, written with r = B/A = -(a/m) alpha^(a - m) (in logs,
+        # so that extreme alpha neither overflows nor underflows)
+        log_r = np.log(a / m) + (a - m) * np.log(alpha)
+        if log_r <= 0:
+            r = -np.exp(log_r)
+            L = (xx ** (-a) + r * xx ** (-m)) / (1.0 + r)
+        else:
+            q = -np.exp(-log_r)
+            L = (q * xx ** (-a) + xx ** (-m)) / (q + 1.0)
     return np.where(x <= 1.0, 1.0, L)
 
 
@@ -214,8 +208,8 @@ def n_clusters_kept(tau: float, s_min: float, s_max: float, expected_n_large: fl
     """Clusters in the author's toy dataset: int(expected_n_large (s_max/s_min)^(tau - 2)), the
     number for which about ``expected_n_large`` sampled clusters would exceed s_max (316 for
     tau = 5/2, s_min = 300, s_max = 3e7)."""
-    if not (2.0 < float(tau) < 3.0):
-        raise ValueError(f"tau must be in (2, 3), got {tau!r}")
-    if not (1 <= s_min <= s_max):
-        raise ValueError(f"need 1 <= s_min <= s_max, got s_min={s_min}, s_max={s_max}")
+    tau = _check_tau(tau)
+    s_min = check_real(s_min, "s_min", lo=1.0)
+    s_max = check_real(s_max, "s_max", lo=s_min)
+    expected_n_large = check_real(expected_n_large, "expected_n_large", lo=0.0, lo_open=True)
     return int(expected_n_large * (s_max / s_min) ** (tau - 2.0))

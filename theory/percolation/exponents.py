@@ -31,14 +31,10 @@ __all__ = ["CriticalExponents", "critical_exponents", "hypercubic_threshold", "c
 
 
 def check_dimension(d) -> int:
-    """``d`` as an int >= 1, else ``ValueError`` naming d and the range."""
-    try:
-        di = int(d)
-    except (TypeError, ValueError):
-        raise ValueError(f"d must be an integer >= 1, got {d!r}") from None
-    if di != d or di < 1:
-        raise ValueError(f"d must be an integer >= 1, got {d!r}")
-    return di
+    """``d`` as an int >= 1, else ``ValueError``/``TypeError`` naming d and the range."""
+    from nsl.theory.percolation.checks import check_int
+
+    return check_int(d, "d", lo=1)
 
 
 @dataclass(frozen=True)
@@ -103,7 +99,7 @@ _PC = {
 def hypercubic_threshold(d: int, kind: str = "site") -> float:
     """Percolation threshold of the d-dimensional hypercubic lattice (d = 1..7), site or bond."""
     d = check_dimension(d)
-    if kind not in ("site", "bond"):
+    if not isinstance(kind, str) or kind not in ("site", "bond"):
         raise ValueError(f"kind must be 'site' or 'bond', got {kind!r}")
     if d not in _PC:
         raise ValueError(f"d must be in [1, 7] for tabulated hypercubic thresholds, got {d}")
@@ -119,11 +115,15 @@ def log_binned_cluster_numbers(sizes: np.ndarray, n_sites: int, *, s_lo: float, 
     Bins are integer ranges [a, b); the density is counts / ((b - a) n_sites), the centre the
     geometric mean of a and b - 1.  Empty bins are dropped.
     """
-    if not (1 <= s_lo < s_hi):
-        raise ValueError(f"need 1 <= s_lo < s_hi, got s_lo={s_lo}, s_hi={s_hi}")
-    edges = np.unique(np.round(np.geomspace(s_lo, s_hi, int(np.ceil(np.log10(s_hi / s_lo) * bins_per_decade)) + 1)))
-    edges = edges.astype(np.int64)
-    counts, _ = np.histogram(np.asarray(sizes), bins=edges)
+    from nsl.theory.percolation.checks import check_int, check_real, check_sizes
+
+    sz = check_sizes(sizes)
+    n_sites = check_int(n_sites, "n_sites", lo=1)
+    s_lo = check_real(s_lo, "s_lo", lo=1.0)
+    s_hi = check_real(s_hi, "s_hi", lo=s_lo, lo_open=True, hi=1e15)
+    bins_per_decade = check_int(bins_per_decade, "bins_per_decade", lo=1, hi=100)
+    edges = _bin_edges(s_lo, s_hi, bins_per_decade)
+    counts, _ = np.histogram(sz, bins=edges)
     width = np.diff(edges).astype(float)
     centre = np.sqrt(edges[:-1] * (edges[1:] - 1.0))
     keep = counts > 0
@@ -137,11 +137,13 @@ def estimate_fractal_dimension(L: np.ndarray, largest: np.ndarray, *, n_boot: in
     ``alpha_ci`` its bootstrap interval).
     """
     from nsl.theory.fitting import fit_power_law
+    from nsl.theory.percolation.checks import check_int, check_real_array
 
-    L = np.asarray(L, dtype=float)
-    m = np.asarray(largest, dtype=float)
-    if np.any(m <= 0):
-        raise ValueError("largest must be > 0")
+    L = check_real_array(L, "L", ndim=1, lo=0.0, lo_open=True, min_size=4)
+    m = check_real_array(largest, "largest", lo=0.0, lo_open=True)
+    if m.ndim not in (1, 2) or m.shape[-1] != L.size:
+        raise ValueError(f"largest must have shape (len(L),) or (repeats, len(L)) = (..., {L.size}), got {m.shape}")
+    n_boot = check_int(n_boot, "n_boot", lo=0, hi=100_000)
     return fit_power_law(L, 1.0 / m, offset=False, n_boot=n_boot, rng=rng)
 
 
@@ -150,10 +152,15 @@ def estimate_tau(sizes: np.ndarray, *, xmin: float, xmax: float | None = None, r
     (Clauset–Shalizi–Newman via ``fit_tail_exponent``).  Each cluster counts once, so the
     fitted exponent is that of n_s.  Returns the ``TailFit`` (alpha = tau, sigma its error)."""
     from nsl.theory.fitting import fit_tail_exponent
+    from nsl.theory.percolation.checks import check_real, check_sizes
 
-    x = np.asarray(sizes)
+    x = check_sizes(sizes)
+    xmin = check_real(xmin, "xmin", lo=1.0)
     if xmax is not None:
+        xmax = check_real(xmax, "xmax", lo=xmin, lo_open=True)
         x = x[x <= xmax]  # the truncation enters the likelihood's normalisation
+    if np.count_nonzero(x >= xmin) < 2:
+        raise ValueError(f"sizes must hold at least 2 clusters in [xmin, xmax] = [{xmin:g}, {xmax}]")
     return fit_tail_exponent(x, discrete=True, xmin=xmin, xmax=xmax, rng=rng)
 
 
@@ -166,20 +173,24 @@ def estimate_tau_binned(sizes_per_lattice: list[np.ndarray], n_sites: int, *, s_
     empty in some lattice are dropped.
     """
     from nsl.theory.fitting import fit_power_law
+    from nsl.theory.percolation.checks import check_int, check_real, check_sizes
 
-    if len(sizes_per_lattice) < 2:
-        raise ValueError("sizes_per_lattice must hold at least 2 lattices (the bootstrap resamples them)")
-    edges_ref = None
-    rows = []
-    for sizes in sizes_per_lattice:
-        edges = np.unique(np.round(np.geomspace(s_lo, s_hi, int(np.ceil(np.log10(s_hi / s_lo) * bins_per_decade)) + 1)))
-        edges = edges.astype(np.int64)
-        counts, _ = np.histogram(np.asarray(sizes), bins=edges)
-        rows.append(counts / (np.diff(edges) * float(n_sites)))
-        edges_ref = edges
-    y = np.array(rows)
-    centre = np.sqrt(edges_ref[:-1] * (edges_ref[1:] - 1.0))
+    if not isinstance(sizes_per_lattice, (list, tuple)) or len(sizes_per_lattice) < 2:
+        raise ValueError("sizes_per_lattice must be a list of at least 2 arrays of cluster sizes "
+                         "(the bootstrap resamples lattices)")
+    lats = [check_sizes(s, f"sizes_per_lattice[{i}]") for i, s in enumerate(sizes_per_lattice)]
+    n_sites = check_int(n_sites, "n_sites", lo=1)
+    s_lo = check_real(s_lo, "s_lo", lo=1.0)
+    s_hi = check_real(s_hi, "s_hi", lo=s_lo, lo_open=True, hi=1e15)
+    bins_per_decade = check_int(bins_per_decade, "bins_per_decade", lo=1, hi=100)
+    n_boot = check_int(n_boot, "n_boot", lo=0, hi=100_000)
+    edges = _bin_edges(s_lo, s_hi, bins_per_decade)
+    y = np.array([np.histogram(s, bins=edges)[0] / (np.diff(edges) * float(n_sites)) for s in lats])
+    centre = np.sqrt(edges[:-1] * (edges[1:] - 1.0))
     keep = np.all(y > 0, axis=0)
+    if keep.sum() < 4:
+        raise ValueError("fewer than 4 size bins are filled in every lattice: use more or larger lattices, "
+                         "or a narrower window [s_lo, s_hi]")
     return fit_power_law(centre[keep], y[:, keep], offset=False, n_boot=n_boot, rng=rng)
 
 
@@ -198,6 +209,8 @@ class PcEstimate:
 
 def _solve_R(first: np.ndarray, n_sites: int, target: float) -> float:
     f = lambda p: np.mean(stats.binom.sf(first - 1, n_sites, p)) - target  # noqa: E731
+    if not f(1e-9) < 0 < f(1 - 1e-9):
+        raise ValueError(f"first_span: R_L(p) never crosses target={target:g} in (0, 1) (spans never or always)")
     return optimize.brentq(f, 1e-9, 1 - 1e-9, xtol=1e-12)
 
 
@@ -210,8 +223,20 @@ def estimate_pc(first_span: dict, n_sites: dict, target: float, *, n_boot: int =
     ``first_span``: {L: array of first-n (one per sweep)}; ``n_sites``: {L: N}.  Intervals by a
     case bootstrap over sweeps (percentile, ``ci`` level).
     """
-    if not (0 < target < 1):
-        raise ValueError(f"target must be in (0, 1), got {target}")
+    from nsl.theory.percolation.checks import check_int, check_int_array, check_real
+
+    target = check_real(target, "target", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+    ci = check_real(ci, "ci", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+    n_boot = check_int(n_boot, "n_boot", lo=1, hi=100_000)
+    if not isinstance(first_span, dict) or not isinstance(n_sites, dict) or not first_span:
+        raise TypeError("first_span and n_sites must be non-empty dicts keyed by L")
+    if set(first_span) != set(n_sites):
+        raise ValueError("first_span and n_sites must have the same keys (the lattice sizes L)")
+    for L in first_span:
+        N = check_int(n_sites[L], f"n_sites[{L!r}]", lo=1)
+        check_int_array(first_span[L], f"first_span[{L!r}]", ndim=1, lo=1)
+        if np.any(np.asarray(first_span[L]) > N + 1):
+            raise ValueError(f"first_span[{L!r}] must hold values in [1, N + 1] = [1, {N + 1}]")
     gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     Ls = sorted(first_span)
     p_L, lo, hi = [], [], []

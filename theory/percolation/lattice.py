@@ -41,6 +41,8 @@ import scipy.ndimage as ndi
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
+from nsl.theory.percolation.checks import check_int, check_real, check_rng, check_sizes
+
 __all__ = [
     "ClusterLabels",
     "label_clusters",
@@ -89,21 +91,15 @@ class ClusterLabels:
 # ----------------------------------------------------------------------------------------
 
 def check_probability(p: Any, name: str = "p") -> float:
-    """``p`` as a float in [0, 1], else ``ValueError`` naming ``name`` and the range."""
-    try:
-        pf = float(p)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number in [0, 1], got {p!r}") from None
-    if not (0.0 <= pf <= 1.0):
-        raise ValueError(f"{name} must be in [0, 1], got {p!r}")
-    return pf
+    """``p`` as a float in [0, 1], else ``ValueError`` (``TypeError`` for a non-number) naming ``name``."""
+    return check_real(p, name, lo=0.0, hi=1.0)
 
 
 def check_occupied(occupied: Any, name: str = "occupied") -> np.ndarray:
-    """``occupied`` as a boolean ndarray with ndim >= 1 and no empty side, else ``ValueError``."""
+    """``occupied`` as a boolean ndarray with ndim >= 1 and no empty side, else ``TypeError``/``ValueError``."""
     if not isinstance(occupied, np.ndarray) or occupied.dtype != np.bool_:
         kind = type(occupied).__name__ if not isinstance(occupied, np.ndarray) else f"array of dtype {occupied.dtype}"
-        raise ValueError(f"{name} must be a boolean numpy array (dtype bool), got {kind}")
+        raise TypeError(f"{name} must be a boolean numpy array (dtype bool), got {kind}")
     if occupied.ndim < 1:
         raise ValueError(f"{name} must have ndim >= 1, got ndim {occupied.ndim}")
     if min(occupied.shape) < 1:
@@ -114,19 +110,32 @@ def check_occupied(occupied: Any, name: str = "occupied") -> np.ndarray:
 def _periodic_axes(periodic: bool | Sequence[bool], ndim: int) -> tuple[bool, ...]:
     if isinstance(periodic, (bool, np.bool_)):
         return (bool(periodic),) * ndim
+    if isinstance(periodic, (str, bytes)) or not hasattr(periodic, "__iter__") or not all(
+            isinstance(x, (bool, np.bool_)) for x in periodic):
+        raise TypeError(f"periodic must be a bool or a sequence of {ndim} bools (one per axis), got {periodic!r}")
     per = tuple(bool(x) for x in periodic)
     if len(per) != ndim:
         raise ValueError(f"periodic must be a bool or a sequence of {ndim} bools (one per axis), got {periodic!r}")
     return per
 
 
-def _check_shape(shape: Any) -> tuple[int, ...]:
-    try:
-        shp = tuple(int(s) for s in shape)
-    except TypeError:
-        shp = (int(shape),)
-    if len(shp) < 1 or min(shp) < 1:
-        raise ValueError(f"shape must be a tuple of sides >= 1, got {shape!r}")
+MAX_SITES = 50_000_000  # lattices built from a shape (edges, bond percolation): about 2 GB of edges at the cap
+
+
+def _check_shape(shape: Any, max_sites: int = MAX_SITES) -> tuple[int, ...]:
+    """``shape`` (an int or a sequence of ints >= 1, integral floats accepted, 8.7 refused) as a tuple,
+    with at most ``max_sites`` sites."""
+    if isinstance(shape, (str, bytes)):
+        raise TypeError(f"shape must be an integer or a sequence of integer sides >= 1, got {shape!r}")
+    items = list(shape) if hasattr(shape, "__iter__") else [shape]
+    if not items:
+        raise ValueError(f"shape must have at least one side, got {shape!r}")
+    shp = tuple(check_int(s, "shape", lo=1) for s in items)
+    n = 1
+    for s in shp:
+        n *= s
+    if n > max_sites:
+        raise ValueError(f"shape must have at most {max_sites} sites, got {n} for {shp}")
     return shp
 
 
@@ -305,9 +314,9 @@ def wrapping_clusters(occupied: np.ndarray) -> tuple[ClusterLabels, np.ndarray]:
 
 def spanning_clusters(labels: np.ndarray, axis: int = 0) -> np.ndarray:
     """Labels (>0) of the clusters touching both faces ``0`` and ``L-1`` of ``axis`` (open lattice)."""
-    labels = np.asarray(labels)
-    if not (-labels.ndim <= axis < labels.ndim):
-        raise ValueError(f"axis must be in [{-labels.ndim}, {labels.ndim - 1}], got {axis}")
+    if not isinstance(labels, np.ndarray) or labels.dtype.kind not in "iu" or labels.ndim < 1 or labels.size == 0:
+        raise TypeError("labels must be a non-empty integer numpy array (as ClusterLabels.labels)")
+    axis = check_int(axis, "axis", lo=-labels.ndim, hi=labels.ndim - 1)
     lo = np.unique(np.take(labels, 0, axis=axis))
     hi = np.unique(np.take(labels, -1, axis=axis))
     both = np.intersect1d(lo, hi)
@@ -356,8 +365,7 @@ def bond_clusters(shape: Sequence[int], p: float, rng: np.random.Generator, *,
     """
     shp = _check_shape(shape)
     p = check_probability(p)
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    check_rng(rng)
     u, v = lattice_edges(shp, periodic=periodic)
     keep = rng.random(u.size) < p
     n_sites = int(np.prod(shp))
@@ -382,7 +390,7 @@ def graph_clusters(graph: Any, occupied: np.ndarray | None = None) -> ClusterLab
         except ImportError:  # pragma: no cover - networkx is a dependency
             raise ValueError("graph must be a scipy sparse matrix or a networkx graph") from None
         if not isinstance(graph, nx.Graph):
-            raise ValueError(f"graph must be a scipy sparse matrix or a networkx graph, got {type(graph).__name__}")
+            raise TypeError(f"graph must be a scipy sparse matrix or a networkx graph, got {type(graph).__name__}")
         adj = nx.to_scipy_sparse_array(graph, format="csr")
         adj = sp.csr_matrix(adj)
     n_nodes = adj.shape[0]
@@ -408,25 +416,64 @@ def graph_clusters(graph: Any, occupied: np.ndarray | None = None) -> ClusterLab
 def cluster_size_distribution(sizes: np.ndarray, n_sites: int) -> tuple[np.ndarray, np.ndarray]:
     """Cluster numbers per site: ``(s, n_s)`` with ``n_s = #{clusters of size s} / n_sites``.
 
-    Only sizes that occur are returned (ascending).  Stauffer & Aharony eq. (2.1): sum_s s n_s
-    is the occupied fraction.
+    Parameters
+    ----------
+    sizes : 1-D array of int
+        Cluster sizes, each >= 1 (``ClusterLabels.sizes``).
+    n_sites : int
+        Number of lattice sites, >= 1 and >= the total of ``sizes``.
+
+    Returns
+    -------
+    (s, n_s) : arrays
+        The sizes that occur (ascending) and their numbers per site.
+
+    References
+    ----------
+    Stauffer & Aharony, *Introduction to Percolation Theory*, eq. (2.1): sum_s s n_s is the
+    occupied fraction.
+
+    Examples
+    --------
+    >>> cluster_size_distribution(np.array([1, 1, 3]), 10)
+    (array([1, 3]), array([0.2, 0.1]))
     """
-    sizes = np.asarray(sizes)
-    if sizes.size and (sizes.min() < 1):
-        raise ValueError("sizes must be >= 1")
-    if int(n_sites) < 1:
-        raise ValueError(f"n_sites must be >= 1, got {n_sites}")
-    s, counts = np.unique(sizes.astype(np.int64), return_counts=True)
-    return s, counts / float(n_sites)
+    sz = check_sizes(sizes)
+    n = check_int(n_sites, "n_sites", lo=1)
+    if sz.size and sz.sum() > n:
+        raise ValueError(f"n_sites must be >= the total cluster size {int(sz.sum())}, got {n_sites!r}")
+    s, counts = np.unique(sz, return_counts=True)
+    return s, counts / float(n)
 
 
 def mean_cluster_size(sizes: np.ndarray, *, exclude_largest: bool = False) -> float:
     """Mean size of the cluster containing a random occupied site, S = sum s^2 n_s / sum s n_s.
 
-    ``exclude_largest=True`` drops the largest cluster (the usual estimator of the finite-cluster
-    susceptibility above p_c).  Returns 0 for no clusters.
+    Parameters
+    ----------
+    sizes : 1-D array of int
+        Cluster sizes, each >= 1.
+    exclude_largest : bool
+        Drop the largest cluster (the usual estimator of the finite-cluster susceptibility
+        above p_c).
+
+    Returns
+    -------
+    float
+        S; 0 when no cluster is left.
+
+    References
+    ----------
+    Stauffer & Aharony, *Introduction to Percolation Theory*, eq. (2.8).
+
+    Examples
+    --------
+    >>> mean_cluster_size(np.array([1, 3]))
+    2.5
     """
-    s = np.sort(np.asarray(sizes, dtype=np.float64))
+    if not isinstance(exclude_largest, (bool, np.bool_)):
+        raise TypeError(f"exclude_largest must be a bool, got {exclude_largest!r}")
+    s = np.sort(check_sizes(sizes).astype(np.float64))
     if exclude_largest and s.size:
         s = s[:-1]
     tot = s.sum()
@@ -434,6 +481,12 @@ def mean_cluster_size(sizes: np.ndarray, *, exclude_largest: bool = False) -> fl
 
 
 def largest_cluster(sizes: np.ndarray) -> int:
-    """Size of the largest cluster (0 if there is none)."""
-    sizes = np.asarray(sizes)
-    return int(sizes.max()) if sizes.size else 0
+    """Size of the largest cluster (0 if there is none); ``sizes`` a 1-D array of ints >= 1.
+
+    Examples
+    --------
+    >>> largest_cluster(np.array([2, 5, 1]))
+    5
+    """
+    sz = check_sizes(sizes)
+    return int(sz.max()) if sz.size else 0

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from nsl.theory.percolation.checks import check_int, check_real, check_real_array
 from nsl.theory.percolation.lattice import check_probability, lattice_edges
 
 __all__ = ["NewmanZiffSweep", "newman_ziff_sweep", "binomial_convolution", "binomial_weights"]
@@ -65,31 +66,27 @@ class NewmanZiffSweep:
     def n_sites(self) -> int:
         return int(np.prod(self.shape))
 
+    def _first(self, axis: int | None, how: str) -> int:
+        if axis is not None:
+            d = len(self.shape)
+            return int(self.first_span[check_int(axis, "axis", lo=-d, hi=d - 1)])
+        if how == "any":
+            return int(self.first_span.min())
+        if how == "all":
+            return int(self.first_span.max())
+        raise ValueError(f"how must be 'any' or 'all', got {how!r}")
+
     def spans(self, axis: int | None = None, *, how: str = "any") -> np.ndarray:
         """Bool array over n: spanning (or wrapping) along ``axis``; ``axis=None`` combines axes
         with ``how='any'`` (some axis) or ``how='all'`` (every axis)."""
-        n = np.arange(self.n_sites + 1)
-        if axis is not None:
-            return n >= self.first_span[axis]
-        if how not in ("any", "all"):
-            raise ValueError(f"how must be 'any' or 'all', got {how!r}")
-        first = self.first_span.min() if how == "any" else self.first_span.max()
-        return n >= first
+        return np.arange(self.n_sites + 1) >= self._first(axis, how)
 
     def span_probability(self, p: float | np.ndarray, axis: int | None = None, *, how: str = "any") -> np.ndarray:
         """Canonical probability that a spanning (wrapping) cluster exists at p: a binomial tail
-        P(Binomial(N, p) >= n_first), the exact convolution of the step function."""
-        if axis is not None:
-            first = self.first_span[axis]
-        elif how == "any":
-            first = self.first_span.min()
-        elif how == "all":
-            first = self.first_span.max()
-        else:
-            raise ValueError(f"how must be 'any' or 'all', got {how!r}")
-        p = np.asarray(p, dtype=float)
-        if np.any((p < 0) | (p > 1)):
-            raise ValueError("p must be in [0, 1]")
+        P(Binomial(N, p) >= n_first), the exact convolution of the step function
+        (Newman & Ziff 2001, arXiv cond-mat/0101295, eq. 2).  ``p``: finite numbers in [0, 1]."""
+        first = self._first(axis, how)
+        p = _check_p_array(p)
         return stats.binom.sf(first - 1, self.n_sites, p)
 
     def mean_cluster_size(self) -> np.ndarray:
@@ -100,18 +97,42 @@ class NewmanZiffSweep:
         return out
 
     def at(self, p: float | np.ndarray, observable: str | np.ndarray) -> np.ndarray:
-        """Canonical value of an observable (a field name or an array over n) at probability p."""
-        q = getattr(self, observable) if isinstance(observable, str) else np.asarray(observable)
+        """Canonical value of an observable (a field name: 'largest', 'n_clusters', 'sum_s2', or an
+        array over n = 0..N) at probability p."""
+        if isinstance(observable, str):
+            if observable not in _OBSERVABLES:
+                raise ValueError(f"observable must be one of {_OBSERVABLES} or an array over n, got {observable!r}")
+            q = getattr(self, observable)
+        else:
+            q = check_real_array(observable, "observable")
+            if q.ndim < 1 or q.shape[0] != self.n_sites + 1:
+                raise ValueError(f"observable must have length N + 1 = {self.n_sites + 1} along its first axis, "
+                                 f"got shape {q.shape}")
         return binomial_convolution(q, p)
+
+
+_OBSERVABLES = ("largest", "n_clusters", "sum_s2")
+
+
+def _check_p_array(p) -> np.ndarray:
+    """``p`` (scalar or array) as floats, every entry finite and in [0, 1]."""
+    if isinstance(p, (bool, np.bool_)):
+        raise TypeError(f"p must be a number or an array of numbers in [0, 1], got {p!r}")
+    try:
+        arr = np.asarray(p, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"p must be a number or an array of numbers in [0, 1], got {type(p).__name__}") from None
+    if not np.all(np.isfinite(arr)) or np.any((arr < 0) | (arr > 1)):
+        raise ValueError("p must be in [0, 1] (finite numbers)")
+    return arr
 
 
 def binomial_weights(n_sites: int, p: float, *, eps: float = 1e-15) -> tuple[int, np.ndarray]:
     """(n_lo, w): Binomial(N, p) probabilities w[k] of n = n_lo + k over the window where they
     exceed ``eps`` relative to the mode (the rest sum below ~N*eps)."""
     p = check_probability(p)
-    n = int(n_sites)
-    if n < 1:
-        raise ValueError(f"n_sites must be >= 1, got {n_sites}")
+    n = check_int(n_sites, "n_sites", lo=1)
+    eps = check_real(eps, "eps", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     if p in (0.0, 1.0):
         return (0 if p == 0.0 else n), np.ones(1)
     sd = np.sqrt(n * p * (1 - p))
@@ -130,13 +151,13 @@ def binomial_convolution(q_n: np.ndarray, p: float | np.ndarray) -> np.ndarray:
 
     ``q_n`` may have extra trailing axes (observables side by side); ``p`` a scalar or 1-D array.
     """
-    q = np.asarray(q_n, dtype=float)
+    q = check_real_array(q_n, "q_n")
     if q.ndim < 1 or q.shape[0] < 2:
         raise ValueError("q_n must have length N + 1 >= 2 along its first axis")
     n_sites = q.shape[0] - 1
-    ps = np.atleast_1d(np.asarray(p, dtype=float))
-    if np.any((ps < 0) | (ps > 1)) or not np.all(np.isfinite(ps)):
-        raise ValueError("p must be in [0, 1]")
+    ps = np.atleast_1d(_check_p_array(p))
+    if ps.ndim != 1:
+        raise ValueError(f"p must be a scalar or a 1-D array, got shape {ps.shape}")
     out = []
     for pi in ps:
         lo, w = binomial_weights(n_sites, float(pi))
@@ -287,6 +308,7 @@ def _numba_kernel():
 
 
 _WARNED_FALLBACK = False
+MAX_SWEEP_SITES = 100_000_000  # about 4 GB of per-n observables and work arrays at the cap
 
 
 def _resolve_backend(backend: str):
@@ -314,7 +336,7 @@ def newman_ziff_sweep(shape: Sequence[int], rng: np.random.Generator | None, *, 
     Parameters
     ----------
     shape : sequence of int
-        Lattice sides, each >= 1 (>= 3 when ``periodic``); at most 2**31 - 1 sites.
+        Lattice sides, each >= 1 (>= 3 when ``periodic``); at most ``MAX_SWEEP_SITES`` (1e8) sites.
     rng : numpy.random.Generator or None
         Draws the occupation order; may be None when ``order`` is given.
     periodic : bool
@@ -347,25 +369,17 @@ def newman_ziff_sweep(shape: Sequence[int], rng: np.random.Generator | None, *, 
         raise TypeError(f"periodic must be a bool, got {type(periodic).__name__}")
     if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
         raise TypeError(f"shape must be a sequence of integer sides >= 1, got {shape!r}")
-    shp = []
-    for s in shape:
-        if isinstance(s, (bool, np.bool_)) or not isinstance(s, (int, np.integer)):
-            if isinstance(s, (float, np.floating)) and float(s).is_integer():
-                s = int(s)
-            else:
-                raise ValueError(f"shape must hold integer sides >= 1, got {shape!r}")
-        shp.append(int(s))
-    shp = tuple(shp)
-    if not shp or min(shp) < 1:
+    shp = tuple(check_int(s, "shape", lo=1) for s in shape)
+    if not shp:
         raise ValueError(f"shape must be a sequence of sides >= 1, got {shape!r}")
     if periodic and min(shp) < 3:
         raise ValueError(f"periodic sweeps need every side >= 3, got shape {shp}")
     n_sites = int(np.prod(shp, dtype=object))
-    if n_sites > 2**31 - 1:
-        raise ValueError(f"shape must have at most 2**31 - 1 sites, got {n_sites}")
+    if n_sites > MAX_SWEEP_SITES:
+        raise ValueError(f"shape must have at most {MAX_SWEEP_SITES} sites, got {n_sites}")
     if order is None:
         if not isinstance(rng, np.random.Generator):
-            raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+            raise TypeError(f"rng must be a numpy.random.Generator (or pass order), got {type(rng).__name__}")
         order_arr = rng.permutation(n_sites)
     else:
         order_arr = np.asarray(order)

@@ -1,0 +1,112 @@
+"""Argument checks shared by the percolation package: every public function checks its
+arguments at the door and raises ``ValueError`` (bad value) or ``TypeError`` (wrong kind)
+naming the argument and the allowed range, so that NaN, inf, negative, zero, huge,
+non-integral or wrongly shaped inputs never reach the numerics.
+"""
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+
+__all__ = ["check_int", "check_real", "check_rng", "check_sizes", "check_int_array", "check_real_array"]
+
+
+def check_int(x: Any, name: str, *, lo: int | None = None, hi: int | None = None) -> int:
+    """``x`` as an int in [lo, hi]; integral floats (8.0) are accepted, 8.7, NaN, inf, bools and
+    non-numbers are not (``TypeError`` for the wrong kind, ``ValueError`` otherwise)."""
+    rng_txt = (f"an integer in [{lo}, {hi}]" if hi is not None else
+               f"an integer >= {lo}" if lo is not None else "an integer")
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (Integral, Real, np.integer, np.floating)):
+        raise TypeError(f"{name} must be {rng_txt}, got {type(x).__name__} {x!r}")
+    if not isinstance(x, (Integral, np.integer)):
+        xf = float(x)
+        if not math.isfinite(xf) or not xf.is_integer():
+            raise ValueError(f"{name} must be {rng_txt}, got {x!r}")
+        x = int(xf)
+    xi = int(x)
+    if (lo is not None and xi < lo) or (hi is not None and xi > hi):
+        raise ValueError(f"{name} must be {rng_txt}, got {x!r}")
+    return xi
+
+
+def check_real(x: Any, name: str, *, lo: float | None = None, hi: float | None = None, lo_open: bool = False,
+               hi_open: bool = False, allow_inf: bool = False) -> float:
+    """``x`` as a float in the stated interval (finite unless ``allow_inf``); NaN is always refused."""
+    if lo is not None and hi is not None:
+        rng_txt = f"in {'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'} (a finite number)"
+    else:
+        lb = "" if lo is None else (f"> {lo:g}" if lo_open else f">= {lo:g}")
+        ub = "" if hi is None else (f"< {hi:g}" if hi_open else f"<= {hi:g}")
+        rng_txt = "a finite number" + (" " + (lb or ub) if (lb or ub) else "")
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (Real, np.integer, np.floating)):
+        if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "iuf":
+            x = x.item()
+        else:
+            raise TypeError(f"{name} must be {rng_txt}, got {type(x).__name__} {x!r}")
+    xf = float(x)
+    if math.isnan(xf) or (not allow_inf and math.isinf(xf)):
+        raise ValueError(f"{name} must be {rng_txt}, got {x!r}")
+    if lo is not None and (xf < lo or (lo_open and xf == lo)):
+        raise ValueError(f"{name} must be {rng_txt}, got {x!r}")
+    if hi is not None and (xf > hi or (hi_open and xf == hi)):
+        raise ValueError(f"{name} must be {rng_txt}, got {x!r}")
+    return xf
+
+
+def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
+    """``rng`` must be a ``numpy.random.Generator`` (explicit randomness, no global state)."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"{name} must be a numpy.random.Generator, got {type(rng).__name__}")
+    return rng
+
+
+def _as_numeric_array(x: Any, name: str) -> np.ndarray:
+    try:
+        a = np.asarray(x)
+    except Exception:  # ragged nested sequences and the like
+        raise TypeError(f"{name} must be an array of numbers, got {type(x).__name__}") from None
+    if a.dtype == np.bool_ or a.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of numbers, got dtype {a.dtype}")
+    return a
+
+
+def check_real_array(x: Any, name: str, *, ndim: int | None = None, lo: float | None = None,
+                     lo_open: bool = False, min_size: int = 0) -> np.ndarray:
+    """``x`` as a finite float array (optionally of ``ndim`` dimensions, every entry >= lo or > lo)."""
+    a = _as_numeric_array(x, name).astype(float, copy=False)
+    if ndim is not None and a.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D array, got shape {a.shape}")
+    if a.size < min_size:
+        raise ValueError(f"{name} must hold at least {min_size} values, got {a.size}")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} must hold finite numbers (no NaN or inf)")
+    if lo is not None and a.size and (np.any(a <= lo) if lo_open else np.any(a < lo)):
+        raise ValueError(f"{name} must hold numbers {'>' if lo_open else '>='} {lo:g}, got min {a.min():g}")
+    return a
+
+
+def check_int_array(x: Any, name: str, *, ndim: int | None = None, lo: int | None = None) -> np.ndarray:
+    """``x`` as an int64 array of integral values (optionally >= lo)."""
+    a = _as_numeric_array(x, name)
+    if ndim is not None and a.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D array, got shape {a.shape}")
+    if a.dtype.kind == "f":
+        if not np.all(np.isfinite(a)) or np.any(a != np.floor(a)):
+            raise ValueError(f"{name} must hold integers" + (f" >= {lo}" if lo is not None else ""))
+        if a.size and np.abs(a).max() >= 2.0**62:
+            raise ValueError(f"{name} holds values too large for int64")
+    a = a.astype(np.int64, copy=False)
+    if lo is not None and a.size and a.min() < lo:
+        raise ValueError(f"{name} must hold integers >= {lo}, got min {a.min()}")
+    return a
+
+
+def check_sizes(sizes: Any, name: str = "sizes") -> np.ndarray:
+    """Cluster sizes: a 1-D array of integers >= 1 (empty allowed)."""
+    a = check_int_array(sizes, name, lo=1)
+    if a.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of cluster sizes, got shape {a.shape}")
+    return a
