@@ -70,11 +70,16 @@ class BasicBlock(nn.Module):
 
 
 class ResNet(nn.Module):
-    """ResNet-18 layout (``depth`` = 2 BasicBlocks per stage) with stage widths w, 2w, 4w, 8w."""
+    """ResNet-18 layout (``depth`` = 2 BasicBlocks per stage) with stage widths w, 2w, 4w, 8w.
 
-    def __init__(self, in_ch: int, n_out: int, width: int, depth: int):
+    ``stem_stride`` = 2 halves the image in the stem, as ResNet-18's own stem does (stride-2 conv
+    and max-pool: 4× in all); it quarters the compute and leaves the parameter count unchanged.
+    """
+
+    def __init__(self, in_ch: int, n_out: int, width: int, depth: int, stem_stride: int = 1):
         super().__init__()
-        self.stem = nn.Sequential(nn.Conv2d(in_ch, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU())
+        self.stem = nn.Sequential(nn.Conv2d(in_ch, width, 3, stem_stride, 1, bias=False), nn.BatchNorm2d(width),
+                                  nn.ReLU())
         blocks, c = [], width
         for s, mult in enumerate((1, 2, 4, 8)):
             for b in range(depth):
@@ -123,11 +128,16 @@ def _vit_patch(image_size: int) -> int:
 
 
 def build_model(arch: str, *, in_channels: int, image_size: int, n_out: int, width: int,
-                depth: int | None = None, patch: int | None = None) -> nn.Module:
+                depth: int | None = None, patch: int | None = None, stem_stride: int = 1) -> nn.Module:
     """A network of family ``arch`` ('fcn', 'resnet', 'vit') mapping (B, C, N, N) images to (B, n_out).
 
-    Uses torch's global RNG for the initial weights: call ``torch.manual_seed`` first.
+    ``stem_stride`` (1 or 2) applies to the ResNet only.  Uses torch's global RNG for the
+    initial weights: call ``torch.manual_seed`` first.
     """
+    if stem_stride not in (1, 2):
+        raise ValueError(f"stem_stride must be 1 or 2, got {stem_stride!r}")
+    if stem_stride != 1 and arch != "resnet":
+        raise ValueError(f"stem_stride applies to arch 'resnet' only, got arch {arch!r}")
     check_arch(arch)
     for name, v, lo in (("in_channels", in_channels, 1), ("image_size", image_size, 8), ("n_out", n_out, 1),
                         ("width", width, 1)):
@@ -139,7 +149,7 @@ def build_model(arch: str, *, in_channels: int, image_size: int, n_out: int, wid
     if arch == "fcn":
         return FCN(in_channels * image_size * image_size, n_out, width, depth)
     if arch == "resnet":
-        return ResNet(in_channels, n_out, width, depth)
+        return ResNet(in_channels, n_out, width, depth, stem_stride)
     p = patch or _vit_patch(image_size)
     return ViT(in_channels, image_size, n_out, width, depth, p)
 

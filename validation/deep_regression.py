@@ -57,72 +57,68 @@ _PHYS = {"generator": "fire", "K": 0.3, "jperp0": -0.1, "jperp1": 1.0, "D": [0.0
 # One place for every size of the experiment.
 PRESETS: dict[str, dict] = {
     "quick": {
-        # 24^2 images, L_M 8-12 px: 2-3 moire periods across the image; J 0.3-0.6 keeps domains at L_M = 8
+        # 24^2 images, L_M 8-12 px: 2-3 moire periods across the image; J 0.3-0.6 keeps domains at L_M = 8.  Every
+        # training cell of quick is also a cell of medium (same data, settings and networks): one store serves both.
         "spec": {**_PHYS, "size": 24, "theta_deg": _theta_range(8.0, 12.0), "J": [0.3, 0.6]},
         "data_seed": 0, "n_val": 512, "n_test": 1024, "shard": 1024,
         "data_sizes": [32, 64, 128, 256, 512, 1024],
         "seeds": [0, 1],
         "archs": {"fcn-32": {"family": "fcn", "width": 32, "depth": 3},
                   "fcn-128": {"family": "fcn", "width": 128, "depth": 3},
-                  "resnet-w2 (1 block/stage)": {"family": "resnet", "width": 2, "depth": 1},
-                  "vit-16": {"family": "vit", "width": 16, "depth": 1}},
-        "ladders": {"fcn": {"widths": [16, 48, 128], "depth": 3}, "resnet": {"widths": [1, 2, 4], "depth": 1},
-                    "vit": {"widths": [8, 16, 32], "depth": 1}},
+                  "resnet18-w4 (scaled down)": {"family": "resnet", "width": 4, "depth": 2},
+                  "vit-16": {"family": "vit", "width": 16, "depth": 2}},
+        "ladders": {"fcn": {"widths": [16, 48, 128], "depth": 3}, "resnet": {"widths": [1, 2, 4], "depth": 2},
+                    "vit": {"widths": [8, 16, 32], "depth": 2}},
+        # the ResNet-18 layout (2 BasicBlocks per stage) at base width 4 (ResNet-18 proper: 64), its stem halving the
+        # image as ResNet-18's does (a quarter of the compute, the same parameter count)
+        "stem_stride": {"resnet": 2},
         "model_nd": 1024,
         "lrs": [3e-3, 1e-2],
         # steps = epochs * N_D / batch clipped to [min_steps, max_steps], early stopping on the validation MSE
         "train": {"batch_size": 64, "epochs": 30, "min_steps": 150, "max_steps": 800, "eval_every": 50,
                   "patience": 5, "weight_decay": 1e-4, "warmup_frac": 0.05},
-        "train_arch": {"fcn": {"batch_size": 128, "epochs": 60, "min_steps": 400, "max_steps": 1000}},
+        "train_arch": {"fcn": {"batch_size": 128, "epochs": 60, "min_steps": 300, "max_steps": 1000}},
         "id_check": {"arch": "fcn-128", "data_sizes": [16, 32, 64, 128, 256, 512, 1024], "seeds": [0, 1]},
         "n_boot": 400,
         "band_check": {"data": True, "model": False},
     },
-    "medium": {
-        # 32^2 images, L_M 10-16 px (2-3.2 periods), J 0.3-0.8; sized for <= 60 min on 2 idle CPU cores.  The ResNet
-        # is the ResNet-18 layout (2 BasicBlocks per stage) scaled down to base width 4 (ResNet-18 proper: 64).
-        "spec": {**_PHYS, "size": 32, "theta_deg": _theta_range(10.0, 16.0), "J": [0.3, 0.8]},
-        "data_seed": 0, "n_val": 1024, "n_test": 2048, "shard": 2048,
-        "data_sizes": [32, 64, 128, 256, 512, 1024, 2048, 4096],
-        "seeds": [0, 1, 2],
-        "archs": {"fcn-32": {"family": "fcn", "width": 32, "depth": 3},
-                  "fcn-256": {"family": "fcn", "width": 256, "depth": 3},
-                  "resnet18-w4 (scaled down)": {"family": "resnet", "width": 4, "depth": 2},
-                  "vit-32": {"family": "vit", "width": 32, "depth": 2}},
-        "ladders": {"fcn": {"widths": [16, 32, 64, 128, 256, 512], "depth": 3},
-                    "resnet": {"widths": [1, 2, 4, 8], "depth": 2},
-                    "vit": {"widths": [8, 16, 32, 64], "depth": 2}},
-        "model_nd": 4096,
-        "lrs": [3e-3, 1e-2],
-        "train": {"batch_size": 64, "epochs": 20, "min_steps": 200, "max_steps": 1000, "eval_every": 50,
-                  "patience": 5, "weight_decay": 1e-4, "warmup_frac": 0.05},
-        "train_arch": {"fcn": {"batch_size": 128, "epochs": 50, "min_steps": 400, "max_steps": 1600}},
-        "id_check": {"arch": "fcn-256", "data_sizes": [16, 32, 64, 128, 256, 512, 1024, 2048], "seeds": [0, 1, 2]},
-        "n_boot": 1000,
-        "band_check": {"data": True, "model": True},
-    },
-    "full": {
-        # for a GPU (`--device cuda`; hours on a CPU): the medium box at 10x the data, ResNet-18 at its real width.
-        "spec": {**_PHYS, "size": 32, "theta_deg": _theta_range(10.0, 16.0), "J": [0.3, 0.8]},
-        "data_seed": 0, "n_val": 4096, "n_test": 8192, "shard": 8192,
-        "data_sizes": [256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536],
-        "seeds": [0, 1, 2],
-        "archs": {"fcn-256": {"family": "fcn", "width": 256, "depth": 3},
-                  "fcn-1024": {"family": "fcn", "width": 1024, "depth": 3},
-                  "resnet18": {"family": "resnet", "width": 64, "depth": 2},
-                  "vit-128": {"family": "vit", "width": 128, "depth": 4}},
-        "ladders": {"fcn": {"widths": [32, 64, 128, 256, 512, 1024, 2048], "depth": 3},
-                    "resnet": {"widths": [4, 8, 16, 32, 64], "depth": 2},
-                    "vit": {"widths": [16, 32, 64, 128, 256], "depth": 4}},
-        "model_nd": 65536,
-        "lrs": [3e-4, 1e-3, 3e-3, 1e-2],
-        "train": {"batch_size": 256, "epochs": 60, "min_steps": 500, "max_steps": 20000, "eval_every": 200,
-                  "patience": 8, "weight_decay": 1e-4, "warmup_frac": 0.05},
-        "id_check": {"arch": "resnet18", "data_sizes": [64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384],
-                     "seeds": [0, 1, 2]},
-        "n_boot": 2000,
-        "band_check": {"data": True, "model": True},
-    },
+}
+# medium: quick's box, networks and settings, 2.1 decades of N_D, 3 seeds and longer width ladders (<= 60 min on 2
+# idle CPU cores); its model sweep runs at the largest N_D
+PRESETS["medium"] = {
+    **PRESETS["quick"],
+    "data_sizes": [32, 64, 128, 256, 512, 1024, 2048, 4096],
+    "seeds": [0, 1, 2],
+    "ladders": {"fcn": {"widths": [16, 32, 64, 128, 256, 512], "depth": 3},
+                "resnet": {"widths": [1, 2, 4, 8], "depth": 2},
+                "vit": {"widths": [8, 16, 32, 64], "depth": 2}},
+    "model_nd": 4096,
+    "id_check": {"arch": "fcn-128", "data_sizes": [16, 32, 64, 128, 256, 512, 1024], "seeds": [0, 1, 2]},
+    "n_boot": 1000,
+    "band_check": {"data": True, "model": True},
+}
+PRESETS["full"] = {
+    # for a GPU (`--device cuda`; hours on a CPU): 32^2 images, L_M 10-16 px (2-3.2 periods), J 0.3-0.8, 16x medium's
+    # largest N_D, ResNet-18 at its real width (base 64, CIFAR-style stride-1 stem).
+    "spec": {**_PHYS, "size": 32, "theta_deg": _theta_range(10.0, 16.0), "J": [0.3, 0.8]},
+    "data_seed": 0, "n_val": 4096, "n_test": 8192, "shard": 8192,
+    "data_sizes": [256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536],
+    "seeds": [0, 1, 2],
+    "archs": {"fcn-256": {"family": "fcn", "width": 256, "depth": 3},
+              "fcn-1024": {"family": "fcn", "width": 1024, "depth": 3},
+              "resnet18": {"family": "resnet", "width": 64, "depth": 2},
+              "vit-128": {"family": "vit", "width": 128, "depth": 4}},
+    "ladders": {"fcn": {"widths": [32, 64, 128, 256, 512, 1024, 2048], "depth": 3},
+                "resnet": {"widths": [4, 8, 16, 32, 64], "depth": 2},
+                "vit": {"widths": [16, 32, 64, 128, 256], "depth": 4}},
+    "model_nd": 65536,
+    "lrs": [3e-4, 1e-3, 3e-3, 1e-2],
+    "train": {"batch_size": 256, "epochs": 60, "min_steps": 500, "max_steps": 20000, "eval_every": 200,
+              "patience": 8, "weight_decay": 1e-4, "warmup_frac": 0.05},
+    "id_check": {"arch": "resnet18", "data_sizes": [64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384],
+                 "seeds": [0, 1, 2]},
+    "n_boot": 2000,
+    "band_check": {"data": True, "model": True},
 }
 
 
@@ -132,7 +128,7 @@ def _cache(c: dict, cache_root: str):
     from nsl.sims.texture_cache import TextureCache
 
     spec = TextureSpec.from_dict(c["spec"])
-    cap = {"train": int(c["capacity"]), "val": int(c["n_val"]), "test": int(c["n_test"])}
+    cap = {"train": int(c.get("capacity", c.get("n_train", 1))), "val": int(c["n_val"]), "test": int(c["n_test"])}
     return spec, TextureCache(cache_root, spec, int(c["data_seed"]), capacity=cap, shard_size=int(c["shard"]),
                               device=c.get("gen_device", "cpu"))
 
@@ -160,7 +156,10 @@ def train_cell(c: dict, *, cache_root: str):
             data["x_" + name] = x.astype(np.float32)
             data["y_" + name] = standardise(y, mean, std)[:, cols].astype(np.float32)
         cfg = TrainConfig(**{**c["train"], "lr": float(c["lr"]), "seed": int(c["seed"]), "device": c["device"]})
-        r = train_regressor(c["family"], {"width": int(c["width"]), "depth": int(c["depth"])}, data, cfg)
+        kw = {"width": int(c["width"]), "depth": int(c["depth"])}
+        if int(c.get("stem_stride", 1)) != 1:
+            kw["stem_stride"] = int(c["stem_stride"])
+        r = train_regressor(c["family"], kw, data, cfg)
     finally:
         torch.set_num_threads(threads)
     res = {"test_mse": dict(zip(spec.free, r.test_mse)), "val_mse": dict(zip(spec.free, r.val_mse)),
@@ -179,6 +178,9 @@ def _cell(P: dict, base: dict, **kw) -> dict:
     c = dict(base)
     c.update(kw)
     c["train"] = train_settings(P, c["family"])
+    stride = int(P.get("stem_stride", {}).get(c["family"], 1))
+    if stride != 1:  # a ResNet stem that halves the image, as ResNet-18's own (see sims.networks.ResNet)
+        c["stem_stride"] = stride
     return c
 
 
@@ -285,14 +287,15 @@ def run(ctx) -> list[Row]:
     cell_fn = functools.partial(train_cell, cache_root=cache_root)
     spec_full = dict(P["spec"])
     cap = _capacity(P)
-    base = {"kind": "deep-regression-train", "data_seed": P["data_seed"], "capacity": cap, "n_val": P["n_val"],
+    base = {"kind": "deep-regression-train", "data_seed": P["data_seed"], "n_val": P["n_val"],
             "n_test": P["n_test"], "shard": P["shard"], "device": ctx.device}
 
     # datasets first (CPU: shards in a process pool; GPU: batched in this process); workers only read shards
     free_sets = [["theta"], ["theta", "J"], ["theta", "J", "D"]]
     jobs, caches = [], {}
     for free in free_sets:
-        _, cache = _cache({**base, "spec": {**spec_full, "free": free}, "gen_device": ctx.device}, cache_root)
+        _, cache = _cache({**base, "spec": {**spec_full, "free": free}, "gen_device": ctx.device, "capacity": cap},
+                          cache_root)
         caches[len(free)] = cache
         need = cap if len(free) == 3 else max(P["id_check"]["data_sizes"])
         jobs += [(cache, "train", need), (cache, "val", P["n_val"]), (cache, "test", P["n_test"])]
