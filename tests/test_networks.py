@@ -57,3 +57,17 @@ def test_bad_input():
         build_model("resnet", in_channels=2, image_size=16, n_out=3, width=0)
     with pytest.raises(ValueError, match="arch"):
         model_ladder("cnn", in_channels=2, image_size=16, n_out=3)
+
+
+def test_resnet_stem_stride_keeps_parameters_and_quarters_the_first_stage():
+    torch.manual_seed(0)
+    a = build_model("resnet", in_channels=2, image_size=24, n_out=3, width=4, depth=2)
+    b = build_model("resnet", in_channels=2, image_size=24, n_out=3, width=4, depth=2, stem_stride=2)
+    assert count_parameters(a) == count_parameters(b)
+    x = torch.randn(3, 2, 24, 24)
+    assert a.stem(x).shape[-1] == 24 and b.stem(x).shape[-1] == 12
+    assert b(x).shape == (3, 3) and torch.isfinite(b(x)).all()
+    with pytest.raises(ValueError, match="stem_stride"):
+        build_model("resnet", in_channels=2, image_size=24, n_out=3, width=4, stem_stride=3)
+    with pytest.raises(ValueError, match="stem_stride"):
+        build_model("fcn", in_channels=2, image_size=24, n_out=3, width=4, stem_stride=2)
