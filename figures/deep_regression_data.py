@@ -30,6 +30,18 @@ def styles(keys, families: dict) -> dict:
     return out
 
 
+def plain_log_ticks(ax) -> None:
+    """Label only the decades of a log-log axis (minor labels such as 2x10^1 overlap at this size).
+
+    An axis spanning less than a decade keeps its minor labels (it would have none otherwise).
+    """
+    from matplotlib.ticker import NullFormatter
+
+    for axis, (lo, hi) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+        if lo > 0 and hi / lo >= 10:
+            axis.set_minor_formatter(NullFormatter())
+
+
 def scaling_panels(run, xkey: str, xlabel: str, exp_name: str, title: str):
     """Shared by the N_D and N_M figures: three panels, markers, fitted lines, table."""
     import matplotlib
@@ -70,6 +82,7 @@ def scaling_panels(run, xkey: str, xlabel: str, exp_name: str, title: str):
         ax.set_ylabel(f"test MSE ({LABELS.get(p, p)}, standardised)")
         ax.set_title(f"({'abc'[j]}) {LABELS.get(p, p)}")
         ax.grid(True, which="major", alpha=0.3)
+        plain_log_ticks(ax)
         ax.legend(fontsize=7.5, loc="lower left")
     fig.suptitle(title, fontsize=10)
     return fig, {k: np.asarray(v) for k, v in table.items()}

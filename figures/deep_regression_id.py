@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from nsl.context import FigureContext, FigureOutput
+from nsl.figures.deep_regression_data import plain_log_ticks
 from nsl.registry import figure
 
 
@@ -22,7 +23,7 @@ def make(ctx: FigureContext) -> FigureOutput:
 
     run = ctx.load_artifact("id_check")
     arr, meta = run.arrays, run.result
-    fig, ax = plt.subplots(figsize=(4.8, 3.8), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=(5.6, 4.2), constrained_layout=True)
     names = {1: r"$\theta$", 2: r"$\theta, J$", 3: r"$\theta, J, D$"}
     table = {k: [] for k in ("d", "n_d", "gmean_mse", "fit_alpha", "fit_ci_lo", "fit_ci_hi")}
     for d, color in zip((1, 2, 3), ("tab:purple", "tab:orange", "tab:gray")):
@@ -41,6 +42,8 @@ def make(ctx: FigureContext) -> FigureOutput:
                 table[k].append(float(v))
     ax.set_xlabel(r"training-set size $N_D$")
     ax.set_ylabel(r"test MSE of $\theta$ (standardised)")
+    ax.grid(True, which="major", alpha=0.3)
+    plain_log_ticks(ax)
     ax.set_title(f"intrinsic-dimension check ({meta.get('id_arch')}, {meta.get('preset')})", fontsize=9)
     ax.legend(fontsize=7)
     return FigureOutput(fig, {k: np.asarray(v) for k, v in table.items()},

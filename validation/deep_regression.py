@@ -236,7 +236,7 @@ def _fit(x, Y, n_boot: int, seed: int, *, plateau: float | None = PLATEAU):
     if plateau is not None:
         above = np.nonzero(g > plateau)[0]
         start = int(above[-1]) + 1 if above.size else 0
-    if x.size - start < 4:
+    if x.size - start < (4 if plateau is not None else 3):  # a width ladder may have 3 rungs
         return _nan_fit()
     if x.size - start >= 6:
         lo, hi = select_fit_window(x[start:], Y[:, start:], k=2, min_points=4)
