@@ -17,7 +17,13 @@ Four estimators, each with input checks at the door (``ValueError`` naming the a
 - :func:`fit_tail_exponent`: the Clauset–Shalizi–Newman MLE for a power-law *distribution*
   p(x) ∝ x^(−α), x ≥ x_min (SIAM Rev. 51, 661 (2009), Eqs. 3.1–3.7), with the exact discrete
   likelihood (Hurwitz zeta), an optional x_max inside the normalisation, x_min by the KS
-  distance, and the semi-parametric bootstrap goodness-of-fit p-value (CSN §4.1).
+  distance over every candidate, bootstrap errors that include the x_min uncertainty (§3.4),
+  and the semi-parametric bootstrap goodness-of-fit p-value (CSN §4.1).
+
+Sibling modules, re-exported here: :mod:`nsl.theory.fitting_joint` (L(N, D) = E + A N^−α +
+B D^−β and the compute-optimal allocation), :mod:`nsl.theory.fitting_tails` (likelihood-ratio
+tests of a tail against other distributions), :mod:`nsl.theory.fitting_bnsl` (intervals on
+broken power laws and the number of breaks).
 
 Conventions: α > 0 is the decay exponent (y falls as x^(−α)); ``loglog_slope`` is the plain
 least-squares slope of log y on log x (negative for a decaying curve), reported beside α so
@@ -34,7 +40,7 @@ from scipy import optimize, special
 __all__ = [
     "PowerLawFit", "fit_power_law", "BrokenPowerLawFit", "fit_broken_power_law",
     "local_slopes", "select_fit_window", "TailFit", "fit_tail_exponent",
-]
+]  # the sibling modules' names are importable from here too (lazily, see __getattr__ at the end)
 
 _ALPHA_MIN, _ALPHA_MAX = 1e-4, 12.0
 _ALPHA_POLISH_MAX = 50.0  # every polished fit and bootstrap replicate keeps α in [_ALPHA_MIN, 50]
@@ -960,3 +966,18 @@ def fit_tail_exponent(samples, *, discrete: bool = True, xmin: float | None = No
                    ks=float(ks), n_tail=int(nt), n=int(x.size), discrete=bool(discrete), p_value=p_value,
                    gof_samples=int(gof_samples), sigma_asymptotic=float(se), xmin_sigma=xmin_sigma,
                    n_boot=int(n_boot))
+
+
+_LAZY = {"fit_joint_power_law": "fitting_joint", "JointPowerLawFit": "fitting_joint", "ComputeOptimal": "fitting_joint",
+         "compare_tail": "fitting_tails", "LikelihoodRatio": "fitting_tails",
+         "broken_power_law_intervals": "fitting_bnsl", "BrokenPowerLawIntervals": "fitting_bnsl",
+         "select_n_breaks": "fitting_bnsl", "BreakSelection": "fitting_bnsl"}
+
+
+def __getattr__(name: str):
+    """``from nsl.theory.fitting import fit_joint_power_law`` (and the other sibling-module names)."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"nsl.theory.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
