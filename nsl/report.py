@@ -128,8 +128,9 @@ def _document(env: dict, preset: str, outcomes: list[SuiteOutcome], figs: list[F
     n_info = sum(r.is_info for r in all_rows)
     failed_figs = [f for f in figs if f.error]
     doc = [_Block("h1", f"nsl report ({preset} preset)")]
-    lead = (f"**{n_pass} of {n_checks} checks passed** across {len(outcomes)} suites"
-            + (f"; {n_info} further rows are information, shown apart and not counted" if n_info else "")
+    lead = (f"**{n_pass} of {n_checks} checks passed** across {len(outcomes)} suite{'s' * (len(outcomes) != 1)}"
+            + (f"; {n_info} further row{'s are' if n_info != 1 else ' is'} information, shown apart and not counted"
+               if n_info else "")
             + (f"; {len(failed_figs)} figures failed" if failed_figs else "")
             + f". Wall time {total:.1f} s; device {env['device']}; nsl {env['nsl']}.")
     doc.append(_Block("p", lead))

@@ -68,7 +68,7 @@ def test_summary_then_contents_then_suites(report):
     assert heads[0] == "# nsl report (quick preset)"
     assert heads[1:5] == ["## Summary", f"### [{SUITE}](#suite-{SUITE}): 2 of 3 checks passed", "## Contents",
                           f"## {SUITE}"]
-    assert "**2 of 3 checks passed** across 1 suites; 1 further rows are information" in md
+    assert "**2 of 3 checks passed** across 1 suite; 1 further row is information" in md
     summary = md.split("## Summary")[1].split("## Contents")[0]
     assert "| alpha_D exponent | 0.5 | 0.5 | [0.49, 0.51] | pass |" in summary
     assert "| a deliberately wrong prediction | 2 | 1 | – | FAIL |" in summary
