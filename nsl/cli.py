@@ -252,8 +252,8 @@ def _dispatch(args) -> int:
                                           executor=executor, workers=ex["workers"], progress=progress, force=args.force)
         from nsl.rows import count_checks
 
-        k, n = count_checks([r for o in outcomes for r in o.rows])  # information rows are not checks
-        print(f"nsl report: {k}/{n} checks passed; wrote {out / 'report.md'}, {out / 'report.html'}")
+        n_pass, n_checks = count_checks([r for o in outcomes for r in o.rows])  # information rows are not checks
+        print(f"nsl report: {n_pass}/{n_checks} checks passed; wrote {out / 'report.md'}, {out / 'report.html'}")
         return 0 if all(o.passed for o in outcomes) and not any(f.error for f in figs) else 1
     raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover
 
