@@ -188,6 +188,7 @@ def run(ctx) -> list[Row]:
 def _single_curve_rows(ctx, p) -> list[Row]:
     """One-curve coverage (studentized residual bootstrap) on three laws, with Wilson intervals."""
     rows = []
+    arrays, meta = {}, {"laws": list(SINGLE), "true_alpha": [], "coverage": [], "wilson": [], "n_boot": p["single_boot"]}
     for law in SINGLE:
         grid = [{"kind": "fitting-single-coverage", "law": law, **SINGLE[law], "seed": 7331, "start": s,
                  "count": p["chunk"], "n_boot": p["single_boot"]} for s in range(0, p["single_replicates"], p["chunk"])]
@@ -201,6 +202,12 @@ def _single_curve_rows(ctx, p) -> list[Row]:
                               tolerance=0.02, ci=wilson(k, n),
                               note="passes if the Wilson interval of the coverage meets [0.93, 0.97]; "
                                    f"median width {np.median(hi - lo):.3g}"))
+        i = len(meta["coverage"])
+        arrays[f"lo_{i}"], arrays[f"hi_{i}"] = lo, hi
+        meta["true_alpha"].append(true)
+        meta["coverage"].append(k / n)
+        meta["wilson"].append(list(wilson(k, n)))
+    ctx.save_artifact("single-coverage", arrays, meta)
     return rows
 
 
@@ -236,7 +243,12 @@ def _joint_rows(ctx, p) -> list[Row]:
                               getattr(f, k), tolerance=0.0, ci=getattr(f, f"{k}_ci"),
                               note="240 runs over their N and FLOP ranges, log-normal noise 0.0075"))
     path = ch.find_csv()
+    source = "synthetic runs at Besiroglu et al.'s published law"
+    if path is not None:
+        source = "Besiroglu et al.'s 240 runs"
     if path is None:
+        ctx.save_artifact("joint", {"N": d["N"], "D": d["D"], "loss": d["loss"], "boot": f.boot},
+                          {"fit": f.to_dict(), "source": source, "compute_optimal": f.compute_optimal([1e21, 1e24])})
         ctx.note("Besiroglu et al.'s CSV (github:epoch-research/analyzing-chinchilla) carries no licence and is not "
                  f"shipped: set ${ch.ENV} to its path to check the real replication; the joint-law rows above use "
                  "synthetic runs at their published parameters and noise level")
@@ -255,6 +267,8 @@ def _joint_rows(ctx, p) -> list[Row]:
                                   float(np.quantile(v, q)), tolerance=3 * mc + 5e-4,
                                   note=f"{v.size} resamples; tolerance 3 Monte-Carlo SE + their 3-decimal rounding"))
     co = g.compute_optimal([1e21, 1e24])
+    ctx.save_artifact("joint", {"N": r["N"], "D": r["D"], "loss": r["loss"], "boot": g.boot},
+                      {"fit": g.to_dict(), "source": source, "compute_optimal": co})
     rows.append(Row.information(NAME, "Chinchilla replication: compute-optimal exponent a (N_opt ~ C^a)", co.a,
                                 ci=co.a_ci, note=f"b = {co.b:.4f} [{co.b_ci[0]:.4f}, {co.b_ci[1]:.4f}]"))
     return rows
