@@ -22,12 +22,14 @@ For the linear activation: I2 = C12, ψ = 1, φ = 0, I3 = C23, I4 = C34.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 __all__ = ["Activation", "ERF", "LINEAR", "ACTIVATIONS", "get_activation",
-           "i2_erf", "i3_erf", "i4_erf", "psi_erf", "phi_erf", "i2_linear", "i3_linear", "i4_linear"]
+           "i2_erf", "i3_erf", "i4_erf", "psi_erf", "phi_erf", "i2_linear", "i3_linear", "i4_linear",
+           "arcsin_difference", "inv_sqrt_difference", "i2_erf_difference", "psi_phi_erf_difference",
+           "i4_erf_arcsin_difference"]
 
 _2PI = 2.0 / np.pi
 
@@ -99,6 +101,82 @@ def i4_linear(c11, c12, c13, c14, c22, c23, c24, c33, c34, c44):
     return np.broadcast_arrays(np.asarray(c34, float), *(np.asarray(c, float) for c in others))[0].copy()
 
 
+# --------------------------------------------------------------------------------------------
+# Differences without cancellation (for the residual overlaps near the teacher's fixed point).
+#
+# Near perfect learning a student field λ_i = ν_i + δ_i differs from its teacher field by a
+# small δ_i, and the ODE needs differences such as I2(λ_i, ·) − I2(ν_i, ·) that are O(δ) or
+# O(δ²) while each term is O(1).  The functions below take the base covariance entries and
+# the *exact* changes of the entries (computed from the small residual overlaps) and return
+# the change of the integral with relative accuracy ~1e-16 of the change itself.
+# --------------------------------------------------------------------------------------------
+def arcsin_difference(s, s_new, ds):
+    """arcsin(s_new) − arcsin(s) from s and the exactly known ds = s_new − s, without cancellation.
+
+    Uses arcsin a − arcsin b = arcsin(a√(1−b²) − b√(1−a²)) with
+    a√(1−b²) − b√(1−a²) = (a − b)[a(a + b)/(√(1−b²) + √(1−a²)) + √(1−a²)] (|a|, |b| < 1, close).
+    """
+    cb = np.sqrt(1.0 - s * s)
+    ca = np.sqrt(1.0 - s_new * s_new)
+    small = np.arcsin(ds * (s_new * (s_new + s) / (cb + ca) + ca))
+    # for a large change the identity's branch may not hold, and there is no cancellation to avoid
+    return np.where(np.abs(ds) < 0.25, small, np.arcsin(s_new) - np.arcsin(s))
+
+
+def inv_sqrt_difference(x, dx):
+    """1/√(x + dx) − 1/√x = −dx / (√x √(x+dx) (√x + √(x+dx))) for x, x + dx > 0."""
+    a = np.sqrt(x)
+    b = np.sqrt(x + dx)
+    return -dx / (a * b * (a + b))
+
+
+def i2_erf_difference(caa, dcaa, cab, dcab, cbb):
+    """I2(a', b) − I2(a, b) for g = erf(·/√2) when field a changes: C_aa → C_aa + dcaa, C_ab → C_ab + dcab.
+
+    Returns (2/π)[arcsin s' − arcsin s] with s = C_ab/√((1+C_aa)(1+C_bb)) (Saad & Solla 1995, I2).
+    """
+    A = 1.0 + caa
+    B = 1.0 + cbb
+    rb = 1.0 / np.sqrt(B)
+    s = cab / np.sqrt(A) * rb
+    ds = (dcab / np.sqrt(A + dcaa) + cab * inv_sqrt_difference(A, dcaa)) * rb
+    return _2PI * arcsin_difference(s, s + ds, ds)
+
+
+def psi_phi_erf_difference(caa, cac, dcac, ccc, dccc):
+    """Changes of ψ(a, c) = E[g'(u_a) g'(u_c)] and φ(a, c) = E[g''(u_a) g(u_c)] when field c changes.
+
+    C_ac → C_ac + dcac, C_cc → C_cc + dccc (C_aa fixed).  Returns (ψ', Δψ, Δφ) with ψ' the new ψ.
+    """
+    A = 1.0 + caa
+    lam = A * (1.0 + ccc) - cac * cac
+    dlam = A * dccc - dcac * (2.0 * cac + dcac)
+    dpsi = _2PI * inv_sqrt_difference(lam, dlam)
+    psi_new = _2PI / np.sqrt(lam + dlam)
+    dphi = -(dcac * psi_new + cac * dpsi) / A
+    return psi_new, dpsi, dphi
+
+
+def i4_erf_arcsin_difference(c11, c12, c22, c13, c23, c33, d13, d23, d33, c14, c24, c44, c34, d34):
+    """arcsin(λ0'/√(λ1'λ2)) − arcsin(λ0/√(λ1λ2)) of I4 (Saad & Solla 1995) when field 3 changes.
+
+    I4 = (4/π²) arcsin(λ0/√(λ1λ2)) / √λ4; the changes d13, d23, d33, d34 of C13, C23, C33, C34
+    change λ0 and λ1 (λ2, λ4 do not depend on field 3).
+    """
+    a1, a2 = 1.0 + c11, 1.0 + c22
+    lam4 = a1 * a2 - c12 * c12
+    lam0 = lam4 * c34 - a1 * c23 * c24 - a2 * c13 * c14 + c12 * (c13 * c24 + c14 * c23)
+    dlam0 = lam4 * d34 - a1 * d23 * c24 - a2 * d13 * c14 + c12 * (d13 * c24 + c14 * d23)
+    lam1 = lam4 * (1.0 + c33) - a1 * c23 * c23 - a2 * c13 * c13 + 2.0 * c12 * c13 * c23
+    dlam1 = (lam4 * d33 - a1 * d23 * (2.0 * c23 + d23) - a2 * d13 * (2.0 * c13 + d13)
+             + 2.0 * c12 * (d13 * c23 + c13 * d23 + d13 * d23))
+    lam2 = lam4 * (1.0 + c44) - a1 * c24 * c24 - a2 * c14 * c14 + 2.0 * c12 * c14 * c24
+    r2 = 1.0 / np.sqrt(lam2)
+    s = lam0 / np.sqrt(lam1) * r2
+    ds = (dlam0 / np.sqrt(lam1 + dlam1) + lam0 * inv_sqrt_difference(lam1, dlam1)) * r2
+    return arcsin_difference(s, s + ds, ds)
+
+
 @dataclass(frozen=True)
 class Activation:
     """An activation with its Gaussian integrals (all broadcasting over covariance entries)."""
@@ -141,7 +219,7 @@ LINEAR = Activation("linear", lambda x: np.asarray(x, float), lambda x: np.ones_
 ACTIVATIONS = {"erf": ERF, "linear": LINEAR}
 
 
-def get_activation(activation: "str | Activation") -> Activation:
+def get_activation(activation: str | Activation) -> Activation:
     """The :class:`Activation` named ``activation`` ('erf' or 'linear')."""
     if isinstance(activation, Activation):
         return activation

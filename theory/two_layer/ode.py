@@ -32,6 +32,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from nsl.theory.spectra import Spectrum
+from nsl.theory.two_layer import integrals as it
 from nsl.theory.two_layer.integrals import Activation, get_activation
 from nsl.theory.two_layer.order_params import OrderParameters
 
@@ -203,7 +204,7 @@ class TwoLayerODE:
     multistep and Runge–Kutta methods preserve.
     """
 
-    def __init__(self, spectrum: Spectrum, t: np.ndarray, *, K: int, activation: "str | Activation" = "erf",
+    def __init__(self, spectrum: Spectrum, t: np.ndarray, *, K: int, activation: str | Activation = "erf",
                  eta: float, v_student: Any = 1.0, v_teacher: Any = 1.0, sgd_noise: bool = True,
                  trainable: Any = None):
         self.act = get_activation(activation)
@@ -224,7 +225,8 @@ class TwoLayerODE:
         self.iu = np.triu_indices(self.K)
         self.nqu = len(self.iu[0])
         self.p = self.nqu + self.K * self.M
-        self.n = self.L * self.p + self.p
+        self.aug = self.L > 1  # L = 1: G = λ_1 X^1 is not carried
+        self.n = self.L * self.p + (self.p if self.aug else 0)
         self.coef = np.concatenate([-self.v, self.w])
         self.nfev = 0
         self.njev = 0
@@ -247,8 +249,10 @@ class TwoLayerODE:
     def pack(self, q: np.ndarray, r: np.ndarray) -> np.ndarray:
         """(…, L, K, K), (…, L, K, M) -> (…, n) with the invariant G = Σ λ_l X^l appended."""
         X = self._block(q, r)  # (..., L, p)
-        G = np.einsum("l,...lp->...p", self.lam, X)
         lead = X.shape[:-2]
+        if not self.aug:
+            return X.reshape(*lead, -1)
+        G = np.einsum("l,...lp->...p", self.lam, X)
         return np.concatenate([X.reshape(*lead, -1), G], axis=-1)
 
     def unpack(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -258,7 +262,9 @@ class TwoLayerODE:
         return self._unblock(X)
 
     def unpack_G(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(…, n) -> the carried (Q, R)."""
+        """(…, n) -> the carried (Q, R) (for L = 1: λ_1 (q^1, r^1))."""
+        if not self.aug:
+            return self._unblock(self.lam[0] * y[..., :self.p])
         return self._unblock(y[..., self.L * self.p:])
 
     # -- physics ---------------------------------------------------------------------------
@@ -268,28 +274,61 @@ class TwoLayerODE:
         return Q, R
 
     def i4_matrix(self, Q: np.ndarray, R: np.ndarray) -> np.ndarray:
-        """E[g'(λ_i) g'(λ_k) Δ²] for all (i, k): Σ_ab c_a c_b I4(i, k, a, b), batched (…, K, K)."""
+        """E[g'(λ_i) g'(λ_k) Δ²] for all (i, k): Σ_ab c_a c_b I4(i, k, a, b), batched (…, K, K).
+
+        Only the pairs i <= k are evaluated (the matrix is symmetric).  For the erf, the pieces of
+        Saad & Solla's I4 that depend on fewer indices (λ4 on (i, k), λ1 on (i, k, a)) are formed
+        once and only λ0 and the arcsin run over (i, k, a, b).
+        """
         K, M = self.K, self.M
         lead = Q.shape[:-2]
         T = np.broadcast_to(self.T, (*lead, M, M))
         top = np.concatenate([Q, R], axis=-1)
         bot = np.concatenate([np.swapaxes(R, -1, -2), T], axis=-1)
         Om = np.concatenate([top, bot], axis=-2)  # (..., P, P)
-        d = np.diagonal(Om, axis1=-2, axis2=-1)  # (..., P)
-        Qd = d[..., :K]
-        S = Om[..., :K, :]  # (..., K, P) student-vs-all
         P = K + M
-        batch = int(np.prod(lead)) if lead else 1
-        step = max(1, int(4e6 // max(1, batch * K * P * P)))  # rows i per chunk: bounded temporaries
-        out = np.empty((*lead, K, K))
-        for i0 in range(0, K, step):
-            sl = slice(i0, min(K, i0 + step))
-            I4 = self.act.i4(Qd[..., sl, None, None, None], Q[..., sl, :, None, None], S[..., sl, None, :, None],
-                             S[..., sl, None, None, :], Qd[..., None, :, None, None], S[..., None, :, :, None],
+        iu, ku = self.iu
+        coef = self.coef
+        if self.act.name == "linear":  # I4 = C34: Σ_ab c_a c_b Ω_ab for every (i, k)
+            val = np.einsum("...ab,a,b->...", Om, coef, coef)
+            return np.broadcast_to(val[..., None, None], (*lead, K, K)).copy()
+        if self.act.name != "erf":  # a generic activation: its own I4 on the full grid
+            d = np.diagonal(Om, axis1=-2, axis2=-1)
+            S = Om[..., :K, :]
+            Qd = d[..., :K]
+            I4 = self.act.i4(Qd[..., :, None, None, None], Q[..., :, :, None, None], S[..., :, None, :, None],
+                             S[..., :, None, None, :], Qd[..., None, :, None, None], S[..., None, :, :, None],
                              S[..., None, :, None, :], d[..., None, None, :, None], Om[..., None, None, :, :],
                              d[..., None, None, None, :])
-            out[..., sl, :] = np.einsum("...ikab,a,b->...ik", I4, self.coef, self.coef)
-        return out
+            return np.einsum("...ikab,a,b->...ik", I4, coef, coef)
+        flat = Om.reshape(-1, P, P)
+        B = flat.shape[0]
+        npair = iu.size
+        out = np.empty((B, K, K))
+        step = max(1, int(2e6 // (npair * P * P)))
+        cc = np.outer(coef, coef)
+        for b0 in range(0, B, step):
+            Ob = flat[b0:b0 + step]  # (b, P, P)
+            d = np.diagonal(Ob, axis1=-2, axis2=-1)  # (b, P)
+            x = Ob[:, iu, :]  # (b, pair, P): C(λ_i, ·)
+            y = Ob[:, ku, :]  # C(λ_k, ·)
+            a1 = 1.0 + d[:, iu]
+            a2 = 1.0 + d[:, ku]
+            c12 = Ob[:, iu, ku]
+            lam4 = a1 * a2 - c12 * c12  # (b, pair)
+            A1, A2, C12, L4 = (z[..., None] for z in (a1, a2, c12, lam4))
+            lam1 = L4 * (1.0 + d[:, None, :]) - A1 * y * y - A2 * x * x + 2.0 * C12 * x * y  # (b, pair, P)
+            rr = 1.0 / np.sqrt(lam1)
+            xr, yr = x * rr, y * rr
+            # s_ab = λ0_ab r_a r_b with λ0 = λ4 Ω − a1 y⊗y − a2 x⊗x + c12 (x⊗y + y⊗x)
+            sab = (L4[..., None] * Ob[:, None, :, :] * rr[..., :, None] * rr[..., None, :]
+                   - A1[..., None] * yr[..., :, None] * yr[..., None, :] - A2[..., None] * xr[..., :, None] * xr[..., None, :]
+                   + C12[..., None] * (xr[..., :, None] * yr[..., None, :] + yr[..., :, None] * xr[..., None, :]))
+            val = np.einsum("zqab,ab->zq", np.arcsin(sab), cc) * (4.0 / np.pi ** 2) / np.sqrt(lam4)
+            o = out[b0:b0 + step]
+            o[:, iu, ku] = val
+            o[:, ku, iu] = val
+        return out.reshape(*lead, K, K)
 
     def eg_from(self, Q: np.ndarray, R: np.ndarray) -> np.ndarray:
         """ε_g = ½ E[(σ − ζ)²] from (Q, R) and the fixed T (batched over leading axes)."""
@@ -336,18 +375,26 @@ class TwoLayerODE:
         return self.rhs_batch(y.T).T
 
     def jacobian(self, alpha: float, y: np.ndarray):
-        """The sparse (CSC) arrowhead Jacobian from 2p+1 batched finite differences.
+        """The Jacobian (CSC): sparse arrowhead from 2p+1 batched finite differences (L > 1), full for L = 1.
 
-        ∂f_l/∂X^l (given G) is exact up to rounding (f_l is linear in X^l); ∂f/∂G uses
-        central-free forward differences with step √ε·max(|G_j|, 1e-3).
+        ∂f_l/∂X^l (given G) is exact up to rounding (f_l is linear in X^l); ∂f/∂G uses forward
+        differences with step √ε·max(|G_j|, 1e-3·max|G|) (relative to the state's own scale, so
+        the same code serves the O(1) overlaps and the small residual overlaps).
         """
         from scipy import sparse
 
         self.njev += 1
         L, p = self.L, self.p
+        if not self.aug:
+            h = 1.5e-8 * np.maximum(np.abs(y), 1e-3 * np.abs(y).max() + 1e-300)
+            batch = np.repeat(y[None, :], p + 1, axis=0)
+            batch[1 + np.arange(p), np.arange(p)] += h
+            F = self.rhs_batch(batch)
+            return sparse.csc_matrix(((F[1:] - F[0]) / h[:, None]).T)
         nX = L * p
-        hX = 1e-7 * np.maximum(np.abs(y[:nX]).reshape(L, p).max(axis=0), 1e-6)  # one step per local coordinate
-        hG = 1.5e-8 * np.maximum(np.abs(y[nX:]), 1e-3)
+        hX = np.maximum(np.abs(y[:nX]).reshape(L, p).max(axis=0), 1e-300)  # f_l is linear in X^l: any step
+        gs = np.abs(y[nX:])
+        hG = 1.5e-8 * np.maximum(gs, 1e-3 * gs.max() + 1e-300)
         batch = np.repeat(y[None, :], 2 * p + 1, axis=0)
         for j in range(p):
             batch[1 + j, j:nX:p] += hX[j]
@@ -372,7 +419,196 @@ class TwoLayerODE:
         return sparse.csc_matrix((vals, (rows, cols)), shape=(self.n, self.n))
 
 
-def eg_from_covariances(Q: np.ndarray, R: np.ndarray, T: np.ndarray, *, activation: "str | Activation" = "erf",
+class ResidualODE(TwoLayerODE):
+    """The same ODE in residual overlaps relative to the teacher's fixed point (K = M, v = w∘π).
+
+    With the teacher units relabelled so that student i learns teacher π(i) (``perm``), the
+    weight errors δJ_i = J_i − B_π(i) define per eigenspace
+
+        D^l_ik = δJ_i P_l δJ_k / N,   E^l_in = δJ_i P_l B_n / N,
+        r^l = t^l + E^l,   q^l = t^l + E^l + E^lᵀ + D^l,
+
+    and ε_g = O(D) + O(E²) → 0 at perfect learning.  In the ordinary variables ε_g is a
+    difference of O(1) numbers (rounding 1e-16 absolute, 1e-4 relative at ε_g = 1e-12); here the
+    right-hand side and ε_g are written so that no O(1) terms cancel: with Δ = ζ − σ,
+
+        dE^l/dα = η λ_l v_i [a_i r^l_in + Σ_m Δψ_im t^l_mn − Σ_j ψ_ij v_j E^l_jn]
+        dD^l/dα = H^l + H^lᵀ + η² c_l v_i v_k E[g'(λ_i) g'(λ_k) Δ²],
+        H^l_ik  = η λ_l v_i [a_i (D^l_ik + E^l_ki) + Σ_m Δψ_im E^l_km − Σ_j ψ_ij v_j D^l_jk],
+
+    where a_i = Σ_m v_m [φ(λ_i, ν_m) − φ(λ_i, λ_m)] and Δψ_im = v_m [ψ(λ_i, ν_m) − ψ(λ_i, λ_m)]
+    are evaluated from the exact covariance changes (``integrals.psi_phi_erf_difference``), and
+    E[g'g'Δ²] and ε_g = ½ E[(Σ_i v_i (g(λ_i) − g(ν_i)))²] as nested first differences of the
+    arcsin forms (``integrals.i4_erf_arcsin_difference``, ``integrals.i2_erf_difference``).  The
+    map (q, r) ↔ (D, E) is affine and exact, so this is the same dynamics (Saad & Solla 1995;
+    Worschech & Rosenow 2024, arXiv:2410.09005, Sec. 3) with relative rounding ~1e-16/√ε_g.
+    """
+
+    def __init__(self, spectrum: Spectrum, t: np.ndarray, perm: np.ndarray, *, K: int,
+                 activation: str | Activation = "erf", eta: float, v_student: Any = 1.0, v_teacher: Any = 1.0,
+                 sgd_noise: bool = True, trainable: Any = None):
+        t = np.asarray(t, float)
+        perm = np.asarray(perm, int)
+        w = second_layer_weights(v_teacher, t.shape[1], "v_teacher")
+        v = second_layer_weights(v_student, K, "v_student")
+        if t.shape[1] != K or sorted(perm.tolist()) != list(range(K)) or not np.array_equal(w[perm], v):
+            raise ValueError("the residual form needs K = M, a permutation perm and v_student = v_teacher[perm]")
+        self.perm = perm
+        self.t_orig = t
+        super().__init__(spectrum, t[:, perm][:, :, perm], K=K, activation=activation, eta=eta, v_student=v,
+                         v_teacher=v, sgd_noise=sgd_noise, trainable=trainable)
+        if self.act.name not in ("erf", "linear"):
+            raise ValueError(f"the residual form is implemented for 'erf' and 'linear', not {self.act.name!r}")
+
+    # -- maps between (q, r) and (D, E) ----------------------------------------------------
+    def from_overlaps(self, q: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(q, r) in the original teacher order -> (D, E)."""
+        E = np.asarray(r)[..., :, self.perm] - self.t
+        D = np.asarray(q) - E - np.swapaxes(E, -1, -2) - self.t
+        return 0.5 * (D + np.swapaxes(D, -1, -2)), E
+
+    def to_overlaps(self, D: np.ndarray, E: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(D, E) -> (q, r) in the original teacher order."""
+        q = self.t + E + np.swapaxes(E, -1, -2) + D
+        r = np.empty_like(E)
+        r[..., :, self.perm] = self.t + E
+        return q, r
+
+    # -- physics ---------------------------------------------------------------------------
+    def _fields(self, Dc: np.ndarray, Ec: np.ndarray):
+        T = self.T
+        EtD = np.swapaxes(Ec, -1, -2) + Dc  # Cov(δ_i, λ_k) − … : (Ecᵀ + Dc)_ik = Cov(λ_i, δ_k)
+        R = T + Ec  # Cov(λ_i, ν_n)
+        Q = R + EtD  # Cov(λ_i, λ_k)
+        Q = 0.5 * (Q + np.swapaxes(Q, -1, -2))
+        dQd = 2.0 * np.diagonal(Ec, axis1=-2, axis2=-1) + np.diagonal(Dc, axis1=-2, axis2=-1)
+        return Q, R, EtD, dQd
+
+    def eg_from(self, Dc: np.ndarray, Ec: np.ndarray) -> np.ndarray:
+        """ε_g = ½ Σ_ik v_i v_k E[(g(λ_i) − g(ν_i))(g(λ_k) − g(ν_k))] from the residual covariances."""
+        v = self.v
+        if self.act.name == "linear":
+            return 0.5 * np.einsum("...ik,i,k->...", Dc, v, v)
+        Q, R, _, dQd = self._fields(Dc, Ec)
+        Td = np.diag(self.T)
+        Qd = np.diagonal(Q, axis1=-2, axis2=-1)
+        # slot a: ν_i -> λ_i (C_aa: T_ii -> Q_ii); slot b = λ_k or ν_k
+        d_lam = it.i2_erf_difference(Td[:, None], dQd[..., :, None], np.swapaxes(R, -1, -2), Ec + Dc,
+                                     Qd[..., None, :])
+        d_nu = it.i2_erf_difference(Td[:, None], dQd[..., :, None], self.T, Ec, Td[None, :])
+        return 0.5 * np.einsum("...ik,i,k->...", d_lam - d_nu, v, v)
+
+    def i4_delta(self, Q, R, Dc, Ec, EtD, dQd) -> np.ndarray:
+        """E[g'(λ_i) g'(λ_k) Δ²] for all (i, k) as nested differences (batched (…, K, K))."""
+        v = self.v
+        if self.act.name == "linear":
+            return np.broadcast_to(np.einsum("...jm,j,m->...", Dc, v, v)[..., None, None], Q.shape).copy()
+        K = self.K
+        T = self.T
+        Td = np.diag(T)
+        Qd = np.diagonal(Q, axis1=-2, axis2=-1)
+        lead = Q.shape[:-2]
+        batch = int(np.prod(lead)) if lead else 1
+        step = max(1, int(2e6 // max(1, batch * K ** 3)))
+        out = np.empty((*lead, K, K))
+        Rt = np.swapaxes(R, -1, -2)
+        for i0 in range(0, K, step):
+            sl = slice(i0, min(K, i0 + step))
+            c11 = Qd[..., sl, None, None, None]
+            c12 = Q[..., sl, :, None, None]
+            c22 = Qd[..., None, :, None, None]
+            c13 = R[..., sl, None, :, None]
+            c23 = R[..., None, :, :, None]
+            c33 = Td[None, None, :, None]
+            d13 = EtD[..., sl, None, :, None]
+            d23 = EtD[..., None, :, :, None]
+            d33 = dQd[..., None, None, :, None]
+            b_lam = it.i4_erf_arcsin_difference(c11, c12, c22, c13, c23, c33, d13, d23, d33,
+                                                Q[..., sl, None, None, :], Q[..., None, :, None, :],
+                                                Qd[..., None, None, None, :], Rt[..., None, None, :, :],
+                                                (Ec + Dc)[..., None, None, :, :])
+            b_nu = it.i4_erf_arcsin_difference(c11, c12, c22, c13, c23, c33, d13, d23, d33,
+                                               R[..., sl, None, None, :], R[..., None, :, None, :],
+                                               Td[None, None, None, :], T[None, None, :, :],
+                                               Ec[..., None, None, :, :])
+            lam4 = (1.0 + Qd[..., sl, None]) * (1.0 + Qd[..., None, :]) - Q[..., sl, :] ** 2
+            out[..., sl, :] = (4.0 / np.pi ** 2) * np.einsum("...ikjm,j,m->...ik", b_lam - b_nu, v, v) / np.sqrt(lam4)
+        return out
+
+    def derivatives(self, D: np.ndarray, E: np.ndarray, Dc: np.ndarray | None = None,
+                    Ec: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(dD/dα, dE/dα) for batched D (…, L, K, K), E (…, L, K, K) (class docstring)."""
+        if Dc is None or Ec is None:
+            Dc, Ec = self.covariances(D, E)
+        v, t, lam = self.v, self.t, self.lam
+        Q, R, EtD, dQd = self._fields(Dc, Ec)
+        if self.act.name == "linear":
+            a = np.zeros(Q.shape[:-1])
+            dps = np.zeros_like(Q)
+            psiS = np.broadcast_to(v, Q.shape)
+        else:
+            Qd = np.diagonal(Q, axis1=-2, axis2=-1)
+            # (i, m): field c = ν_m -> λ_m: C_ac = R_im -> Q_im, C_cc = T_mm -> Q_mm
+            psi_new, dpsi, dphi = it.psi_phi_erf_difference(Qd[..., :, None], R, EtD, np.diag(self.T)[None, :],
+                                                            dQd[..., None, :])
+            a = -(dphi @ v)
+            dps = -dpsi * v
+            psiS = psi_new * v
+        pre = self.eta * (lam * self.mask)[:, None, None] * v[:, None]  # (L, K, 1)
+        Et = np.swapaxes(E, -1, -2)
+        inner_E = (a[..., None, :, None] * (t + E) + np.einsum("...im,lmn->...lin", dps, t)
+                   - np.einsum("...ij,...ljn->...lin", psiS, E))
+        dE = pre * inner_E
+        inner_H = (a[..., None, :, None] * (D + Et) + np.einsum("...im,...lkm->...lik", dps, E)
+                   - np.einsum("...ij,...ljk->...lik", psiS, D))
+        H = pre * inner_H
+        dD = H + np.swapaxes(H, -1, -2)
+        if self.sgd_noise:
+            I4m = self.i4_delta(Q, R, Dc, Ec, EtD, dQd) * v[:, None] * v[None, :]
+            dD = dD + self.eta ** 2 * self.c[:, None, None] * I4m[..., None, :, :]
+        return dD, dE
+
+
+def specialised_permutation(Q: np.ndarray, R: np.ndarray, T: np.ndarray, v: np.ndarray, w: np.ndarray,
+                            min_corr: float = 0.99) -> np.ndarray | None:
+    """The permutation π with student i ≈ teacher π(i), or None while the student is not specialised.
+
+    Parameters
+    ----------
+    Q, R, T : numpy.ndarray
+        Pre-activation covariances (K, K), (K, M), (M, M).
+    v, w : numpy.ndarray
+        Student and teacher second layers.
+    min_corr : float
+        Every matched pair needs the correlation R_iπ(i)/√(Q_ii T_π(i)π(i)) above this.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        π as an int array when K = M, π is a permutation, all matched correlations exceed
+        ``min_corr`` and v = w[π]; otherwise None.
+
+    References
+    ----------
+    Saad & Solla, PRE 52, 4225 (1995), Sec. IV (specialisation after the symmetric plateau).
+
+    Examples
+    --------
+    >>> T = np.eye(2)
+    >>> specialised_permutation(T, T[:, ::-1], T, np.ones(2), np.ones(2))
+    array([1, 0])
+    """
+    K, M = R.shape
+    if K != M:
+        return None
+    corr = R / np.sqrt(np.outer(np.diag(Q), np.diag(T)))
+    perm = np.argmax(corr, axis=1)
+    if len(set(perm.tolist())) != K or np.min(corr[np.arange(K), perm]) < min_corr or not np.array_equal(w[perm], v):
+        return None
+    return perm
+
+
+def eg_from_covariances(Q: np.ndarray, R: np.ndarray, T: np.ndarray, *, activation: str | Activation = "erf",
                         v_student: Any = 1.0, v_teacher: Any = 1.0) -> np.ndarray:
     """ε_g = ½[Σ v_i v_k I2(Q) + Σ w_n w_m I2(T) − 2 Σ v_i w_n I2(R)] batched over leading axes of Q, R, T."""
     act = get_activation(activation)
@@ -388,7 +624,7 @@ def eg_from_covariances(Q: np.ndarray, R: np.ndarray, T: np.ndarray, *, activati
                   - 2 * np.einsum("...in,i,n->...", st, v, w))
 
 
-def generalization_error(op: OrderParameters, spectrum: Spectrum, *, activation: "str | Activation" = "erf",
+def generalization_error(op: OrderParameters, spectrum: Spectrum, *, activation: str | Activation = "erf",
                          v_student: Any = 1.0, v_teacher: Any = 1.0) -> float:
     """ε_g = ½[Σ v_i v_k I2(λ_i, λ_k) + Σ w_n w_m I2(ν_n, ν_m) − 2 Σ v_i w_n I2(λ_i, ν_n)] (Saad & Solla 1995, Eq. 6)."""
     if op.L != spectrum.L:
@@ -398,30 +634,122 @@ def generalization_error(op: OrderParameters, spectrum: Spectrum, *, activation:
     return float(sys.eg_from(Q, R))
 
 
-def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: "str | Activation" = "erf", eta: float,
-              alpha_max: float | None = None, n_alpha: int = 200, alpha_min: float | None = None, alpha: np.ndarray | None = None,
-              v_student: Any = 1.0, v_teacher: Any = 1.0, sgd_noise: bool = True, trainable: Any = None,
-              method: str = "auto", rtol: float = 1e-8, atol: float = 1e-13, allow_unstable: bool = False,
-              max_step: float = np.inf) -> TwoLayerCurve:
+def _auto_method(sys: TwoLayerODE) -> str:
+    if sys.L == 1:
+        return "LSODA"
+    return "BDF" if sys.L * sys.p ** 3 <= 2e6 else "RK45"
+
+
+def _solve_segment(sys: TwoLayerODE, y0: np.ndarray, a0: float, a1: float, grid: np.ndarray, method: str,
+                   rtol: float, atol: Any, max_step: float, event=None):
+    """One solve_ivp call from a0 to a1 with output on the grid points in (a0, a1] (a0 included at 0)."""
+    m = (grid > a0) | ((grid == a0) & (a0 == 0.0))
+    m &= grid <= a1
+    kw: dict[str, Any] = {}
+    if method in ("BDF", "Radau"):
+        kw["jac"] = sys.jacobian
+    elif method == "LSODA":  # LSODA takes a dense Jacobian
+        kw["jac"] = lambda a, y: sys.jacobian(a, y).toarray()
+    if event is not None:
+        kw["events"] = event
+    sol = solve_ivp(sys, (a0, a1), y0, method=method, t_eval=grid[m], rtol=rtol, atol=atol, max_step=max_step, **kw)
+    if sol.status == -1:
+        raise RuntimeError(f"ODE integration failed at alpha={sol.t[-1] if sol.t.size else a0:g}: {sol.message}")
+    return sol
+
+
+def _residual_atol(rs: ResidualODE, y: np.ndarray, rtol: float) -> np.ndarray:
+    """Absolute tolerances for the residual state: a small fraction of each block's current scale.
+
+    Blocks: D^l and E^l per eigenspace and the carried aggregates.  An eigenspace whose block is
+    below its share of the aggregate, max|aggregate| / (L λ_l), gets that share instead (its error
+    enters ε_g only through λ_l times it).
+    """
+    L, p, nqu = rs.L, rs.p, rs.nqu
+    X = np.abs(y[:L * p]).reshape(L, p)
+    G = np.abs(rs.lam[0] * X[0]) if not rs.aug else np.abs(y[L * p:])
+    gD, gE = G[:nqu].max(), G[nqu:].max()
+    sD = np.maximum(X[:, :nqu].max(axis=1), gD / (L * rs.lam))
+    sE = np.maximum(X[:, nqu:].max(axis=1), gE / (L * rs.lam))
+    a = np.empty((L, p))
+    a[:, :nqu] = sD[:, None]
+    a[:, nqu:] = sE[:, None]
+    parts = [a.ravel()]
+    if rs.aug:
+        parts.append(np.concatenate([np.full(nqu, gD), np.full(p - nqu, gE)]))
+    return 1e-2 * rtol * np.maximum(np.concatenate(parts), 1e-300)
+
+
+def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: str | Activation = "erf", eta: float,
+              alpha_max: float | None = None, n_alpha: int = 200, alpha_min: float | None = None,
+              alpha: np.ndarray | None = None, v_student: Any = 1.0, v_teacher: Any = 1.0, sgd_noise: bool = True,
+              trainable: Any = None, method: str = "auto", rtol: float = 1e-10, atol: float = 1e-14,
+              allow_unstable: bool = False, max_step: float = np.inf, residual: bool = True,
+              eg_floor: float = 1e-15, rtol_residual: float | None = None) -> TwoLayerCurve:
     """Integrate the eigenspace ODEs (module docstring) from ``init`` and return the learning curve.
 
     Parameters
     ----------
-    init : initial overlaps (``random_initial_conditions`` samples them from weights).
-    spectrum : the input covariance's distinct eigenvalues and multiplicities (L must equal init.L).
-    activation : 'erf' (g = erf(x/√2)) or 'linear'.
-    eta : learning rate η > 0 (the update is (η/√N) g' Δ x).
-    alpha_max, n_alpha, alpha_min : the log-spaced output grid (or pass ``alpha`` explicitly).
-    v_student, v_teacher : fixed second-layer weights (scalars or arrays); 1 = soft committee.
-    sgd_noise : keep the η² term (False: gradient-flow limit).
-    trainable : None (all), an int n (only the top-n eigenspaces are trained, Sec. 4.3 of the
-        paper) or a boolean mask over the L eigenspaces.
-    method : a ``solve_ivp`` method, or 'auto': 'BDF' with the sparse arrowhead Jacobian of
-        :meth:`TwoLayerODE.jacobian` (the spectrum spans λ_1/λ_L = L^(1+β): stiff) while
-        L·p³ <= 2e6 (p = K(K+1)/2 + KM), explicit 'RK45' above that.
-    allow_unstable : a linear run with η above the stability bound is refused unless True.
+    init : OrderParameters
+        Initial overlaps (``random_initial_conditions`` samples them from weights).
+    spectrum : Spectrum
+        The input covariance's distinct eigenvalues and multiplicities (L must equal init.L).
+    activation : {'erf', 'linear'}
+        g = erf(x/√2) or g(x) = x.
+    eta : float
+        Learning rate η > 0 (the update is (η/√N) g' Δ x).
+    alpha_max, n_alpha, alpha_min : float, int, float
+        The log-spaced output grid (or pass ``alpha`` explicitly).
+    v_student, v_teacher : float or array_like
+        Fixed second-layer weights (scalars or arrays); 1 = soft committee.
+    sgd_noise : bool
+        Keep the η² term (False: gradient-flow limit).
+    trainable : None, int or array_like of bool
+        None (all), an int n (only the top-n eigenspaces are trained, Sec. 4.3 of the paper) or a
+        boolean mask over the L eigenspaces.
+    method : str
+        A ``solve_ivp`` method, or 'auto': 'LSODA' for L = 1; for L > 1 'BDF' with the sparse
+        arrowhead Jacobian of :meth:`TwoLayerODE.jacobian` (the spectrum spans λ_1/λ_L = L^(1+β):
+        stiff) while L·p³ <= 2e6 (p = K(K+1)/2 + KM), explicit 'RK45' above that.
+    rtol, atol : float
+        Tolerances.  ``atol`` applies to the ordinary overlaps; in the residual phase (below) the
+        absolute tolerances are 1e-2·rtol times each block's scale, renewed whenever ε_g has
+        fallen by 100, so the error control stays relative down to any ε_g.
+    allow_unstable : bool
+        A linear run with η above the stability bound is refused unless True.
+    max_step : float
+        Largest step in α.
+    residual : bool
+        When K = M and the student has specialised (every student unit matched to its own
+        teacher unit with correlation > 0.99 and v = w∘π, see :func:`specialised_permutation`),
+        continue in the residual overlaps of :class:`ResidualODE` (the default).  ε_g is then
+        computed without cancellation, so its relative error stays ~rtol·10³ down to ε_g = 1e-12
+        and below, where the ordinary overlaps lose it to rounding (1e-16 absolute).  False:
+        the ordinary overlaps throughout.
+    eg_floor : float
+        The residual phase renews its absolute tolerances each time ε_g falls by 100 while
+        ε_g > ``eg_floor``; below it they stay, and the relative accuracy degrades gracefully.
 
-    Returns a :class:`TwoLayerCurve` with eg (A,), q (A, L, K, K), r (A, L, K, M).
+    Returns
+    -------
+    TwoLayerCurve
+        eg (A,), q (A, L, K, K), r (A, L, K, M); ``meta`` holds the settings, the solver counts
+        and ``alpha_residual`` (where the residual phase began, or None).
+
+    References
+    ----------
+    Saad & Solla, PRE 52, 4225 (1995), Eqs. (9)-(11); Goldt et al., arXiv:1906.08632, Eqs. (11)-(13);
+    Worschech & Rosenow, arXiv:2410.09005, Sec. 3 (eigenspace order parameters).
+
+    Examples
+    --------
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> from nsl.theory.two_layer.order_params import random_initial_conditions
+    >>> sp = power_law_spectrum(4, 1.0, N=400)
+    >>> op = random_initial_conditions(sp, 2, 2, rng=np.random.default_rng(0))
+    >>> curve = solve_ode(op, sp, eta=0.5, alpha_max=10.0, n_alpha=5)
+    >>> curve.eg.shape
+    (5,)
     """
     if not isinstance(init, OrderParameters):
         raise ValueError("init must be an OrderParameters (see random_initial_conditions)")
@@ -447,22 +775,78 @@ def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: "str | A
         if eta >= bound and not allow_unstable:
             raise ValueError(f"eta={eta} is at or above the linear stability bound eta_c={bound:.6g} "
                              f"(2N / (sum v_i^2 * Tr Sigma)); pass allow_unstable=True to integrate anyway")
-    if method == "auto":
-        method = "BDF" if sys.L * sys.p ** 3 <= 2e6 else "RK45"
-    implicit = method in ("BDF", "Radau")
-    y0 = sys.pack(init.q, init.r)
+    meth = _auto_method(sys) if method == "auto" else method
+    a_end = float(grid[-1])
+    A = grid.size
+    q_out = np.empty((A, sys.L, sys.K, sys.K))
+    r_out = np.empty((A, sys.L, sys.K, sys.M))
+    eg_out = np.empty(A)
     t0 = time.perf_counter()
-    kw = {"jac": sys.jacobian} if implicit else {}
-    sol = solve_ivp(sys, (0.0, float(grid[-1])), y0, method=method, t_eval=grid, rtol=rtol, atol=atol,
-                    max_step=max_step, **kw)
+    # phase 1: the ordinary overlaps, until the student has specialised (event) or to the end
+    watch = bool(residual) and sys.K == sys.M
+
+    def specialised(_a, y):
+        Q, R = sys.unpack_G(y)
+        corr = R / np.sqrt(np.outer(np.diag(Q), np.diag(sys.T)))
+        return float(np.min(np.max(corr, axis=1))) - 0.99
+
+    specialised.terminal = True  # type: ignore[attr-defined]
+    specialised.direction = 1  # type: ignore[attr-defined]
+    y, a0, k = sys.pack(init.q, init.r), 0.0, 0
+    perm = None
+    while True:
+        sol = _solve_segment(sys, y, a0, a_end, grid, meth, rtol, atol, max_step, specialised if watch else None)
+        n = len(sol.t)
+        if n:
+            q, r = sys.unpack(np.asarray(sol.y).T)
+            q_out[k:k + n], r_out[k:k + n] = q, r
+            eg_out[k:k + n] = sys.eg_from(*sys.covariances(q, r))
+            k += n
+        if sol.status != 1:
+            break
+        a0, y = float(sol.t_events[0][0]), sol.y_events[0][0]
+        Q, R = sys.unpack_G(y)
+        perm = specialised_permutation(Q, R, sys.T, sys.v, sys.w, min_corr=0.98)
+        if perm is not None:
+            break
+        watch = False  # matched units that do not form a permutation (or v != w∘π): stay in these variables
+    alpha_res = None
+    if perm is not None and k < A:
+        alpha_res = a0
+        rs = ResidualODE(spectrum, init.t, perm, K=sys.K, activation=act, eta=eta, v_student=sys.v,
+                         v_teacher=sys.w, sgd_noise=sgd_noise, trainable=trainable)
+        q0, r0 = sys.unpack(y)
+        z = rs.pack(*rs.from_overlaps(q0, r0))
+        meth_r = _auto_method(rs) if method == "auto" else method
+        rtol_r = max(rtol, 1e-9) if rtol_residual is None else float(rtol_residual)
+
+        def fallen(_a, y_, rs=rs):
+            return float(rs.eg_from(*rs.unpack_G(y_))) - fallen.target
+
+        fallen.terminal = True  # type: ignore[attr-defined]
+        fallen.direction = -1  # type: ignore[attr-defined]
+        while k < A:
+            eg_now = float(rs.eg_from(*rs.unpack_G(z)))
+            renew = eg_now > eg_floor  # below the floor the last tolerances stay (no further restarts)
+            fallen.target = 1e-2 * eg_now  # type: ignore[attr-defined]
+            sol = _solve_segment(rs, z, a0, a_end, grid, meth_r, rtol_r, _residual_atol(rs, z, rtol_r), max_step,
+                                 fallen if renew else None)
+            n = len(sol.t)
+            if n:
+                D, E = rs.unpack(np.asarray(sol.y).T)
+                q_out[k:k + n], r_out[k:k + n] = rs.to_overlaps(D, E)
+                eg_out[k:k + n] = rs.eg_from(*rs.covariances(D, E))
+                k += n
+            if sol.status != 1:
+                break
+            a0, z = float(sol.t_events[0][0]), sol.y_events[0][0]
+        sys.nfev += rs.nfev
+        sys.njev += rs.njev
     wall = time.perf_counter() - t0
-    if sol.status != 0 or sol.y.shape[1] != grid.size:
-        raise RuntimeError(f"ODE integration failed at alpha={sol.t[-1] if sol.t.size else 0:g}: {sol.message}")
-    Y = sol.y.T
-    q, r = sys.unpack(Y)
-    Q, R = sys.covariances(q, r)
-    eg = sys.eg_from(Q, R)
+    if k != A:
+        raise RuntimeError(f"ODE integration stopped early: {k} of {A} output points")
     meta = {"source": "ode", "activation": act.name, "eta": float(eta), "K": init.K, "M": init.M, "L": spectrum.L,
-            "N": spectrum.N, "sgd_noise": bool(sgd_noise), "method": method, "rtol": rtol, "atol": atol,
-            "nfev": int(sys.nfev), "njev": int(sys.njev), "wall_s": wall, "n_variables": int(sys.n)}
-    return TwoLayerCurve(grid, eg, q, r, np.asarray(init.t), meta)
+            "N": spectrum.N, "sgd_noise": bool(sgd_noise), "method": meth, "rtol": rtol, "atol": atol,
+            "nfev": int(sys.nfev), "njev": int(sys.njev), "wall_s": wall, "n_variables": int(sys.n),
+            "alpha_residual": alpha_res, "perm": None if perm is None else [int(x) for x in perm]}
+    return TwoLayerCurve(grid, eg_out, q_out, r_out, np.asarray(init.t), meta)
