@@ -114,6 +114,7 @@ def _lm_batch(theta0, ln, ld, logy, W, delta, iters: int = 300):
         step = -np.linalg.solve(H + mu[idx, None, None] * dH[:, :, None] * eye, g[..., None])[..., 0]
         cand = th[idx] + step
         cand[:, 3:] = np.clip(cand[:, 3:], 0.0, _EXP_MAX)
+        cand[:, :3] = np.clip(cand[:, :3], -700.0, 700.0)  # e^a, e^b, e^e stay finite
         cpred, cJ = _model(cand, ln, ld)
         cr = cpred - logy
         cobj = np.sum(Wa * _huber(cr, delta)[0], -1)
