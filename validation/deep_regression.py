@@ -440,7 +440,8 @@ def run(ctx) -> list[Row]:
                                       tolerance=0.5, ci=fit["ci"],
                                       note=txt + ("; OUTSIDE the paper's band" if out else "")))
             else:
-                ctx.note(f"deep-regression {ctx.preset} model/{f}/{p} (information, no band row in this preset): {txt}")
+                rows.append(Row.information(SUITE, f"model/{f}/{p}: alpha_M (no band row in this preset)", fit["alpha"],
+                                            ci=fit["ci"], note=txt + "; a 3-rung ladder with one seed: information only"))
     # intrinsic dimension: alpha(d) against 4/d, and alpha(d=1) > alpha(d=2) > alpha(d=3)
     for d in (1, 2, 3):
         fit = id_fits[d]
