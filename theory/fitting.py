@@ -798,16 +798,17 @@ def _scan_xmin(x: np.ndarray, xmax: float | None, discrete: bool, max_candidates
         n = (N - first).astype(float)
         alphas = 1.0 + n / (suffix[first] - n * np.log(cand))
         ks = np.empty(cand.size)
-        chunk = max(1, 2_000_000 // N)
+        chunk = max(1, 1_000_000 // N)
         j = np.arange(N)
         for s in range(0, cand.size, chunk):
-            f0, a, nn, xm = first[s:s + chunk, None], alphas[s:s + chunk, None], n[s:s + chunk, None], \
-                cand[s:s + chunk, None]
-            inside = j[None, :] >= f0
+            f0, a, nn, lxm = first[s:s + chunk, None], alphas[s:s + chunk, None], n[s:s + chunk, None], \
+                np.log(cand[s:s + chunk, None])
+            c0 = int(first[s])  # candidates ascend: columns before the chunk's first tail are never inside
+            jj = j[None, c0:]
             with np.errstate(all="ignore"):
-                model = 1.0 - (xs[None, :] / xm) ** (1.0 - a)
-            d = np.abs(model - (j[None, :] - f0) / nn)  # CSN's statistic, as in _tail_ks
-            ks[s:s + chunk] = np.max(np.where(inside, d, -np.inf), axis=1)
+                model = -np.expm1((1.0 - a) * (lx[None, c0:] - lxm))
+            d = np.abs(model - (jj - f0) / nn)  # CSN's statistic, as in _tail_ks
+            ks[s:s + chunk] = np.max(np.where(jj >= f0, d, -np.inf), axis=1)
         b = int(np.argmin(ks))
         return float(ks[b]), float(cand[b]), float(alphas[b]), float((alphas[b] - 1.0) / math.sqrt(n[b])), int(n[b])
     best = None
