@@ -31,6 +31,7 @@ from scipy import optimize
 
 from nsl.theory.percolation.bethe import BetheCluster
 from nsl.theory.percolation.brill import dof_allocation
+from nsl.theory.percolation.checks import check_int, check_int_array, check_real, check_real_array, check_rng
 
 __all__ = ["TreeLevels", "nearest_train", "nn_shrinkage_predict", "split_test", "draw_train_masks",
            "cluster_losses", "fit_dof_scale", "calibrate_dof", "aggregate_loss", "model_scaling_curve", "data_scaling_curve",
@@ -38,6 +39,37 @@ __all__ = ["TreeLevels", "nearest_train", "nn_shrinkage_predict", "split_test", 
 
 _INF = np.int64(1) << np.int64(61)
 _CHUNK_ELEMS = 16_000_000
+
+
+def _check_cluster(cluster, name: str = "cluster") -> BetheCluster:
+    if not isinstance(cluster, BetheCluster):
+        raise TypeError(f"{name} must be a BetheCluster, got {type(cluster).__name__}")
+    return cluster
+
+
+def _check_target(y, s: int, name: str = "y") -> np.ndarray:
+    y = check_real_array(y, name, ndim=1)
+    if y.size != s:
+        raise ValueError(f"{name} must have one value per site ({s}), got {y.size}")
+    return y
+
+
+def _check_clusters(clusters, targets) -> tuple[list, list]:
+    if not isinstance(clusters, (list, tuple)) or not isinstance(targets, (list, tuple)) or not clusters:
+        raise TypeError("clusters and targets must be non-empty lists (of BetheCluster and of arrays)")
+    if len(clusters) != len(targets):
+        raise ValueError(f"clusters and targets must have one length, got {len(clusters)} and {len(targets)}")
+    cl = [_check_cluster(c, f"clusters[{k}]") for k, c in enumerate(clusters)]
+    ys = [_check_target(y, c.size, f"targets[{k}]") for k, (c, y) in enumerate(zip(cl, targets))]
+    return cl, ys
+
+
+def _check_levels(levels, cluster: BetheCluster, name: str = "levels"):
+    if levels is None:
+        return None
+    if not isinstance(levels, TreeLevels) or int(levels.starts[-1]) != cluster.size:
+        raise TypeError(f"{name} must be TreeLevels.of(cluster) for this cluster")
+    return levels
 
 
 @dataclass(frozen=True)
@@ -50,6 +82,7 @@ class TreeLevels:
 
     @classmethod
     def of(cls, cluster: BetheCluster) -> TreeLevels:
+        _check_cluster(cluster)
         ls = cluster.level_starts
         par = cluster.parent
         seg = [None]
@@ -66,7 +99,12 @@ def nearest_train(levels: TreeLevels, train: np.ndarray) -> tuple[np.ndarray, np
     ``train``: bool (m, s) (m training sets) or (s,).  Returns int64 ``dist`` (``-1`` where a
     training set is empty) and ``src`` of the same shape.  Exact (two passes, see module doc).
     """
-    tr = np.atleast_2d(np.asarray(train, dtype=bool))
+    if not isinstance(levels, TreeLevels):
+        raise TypeError(f"levels must be TreeLevels, got {type(levels).__name__}")
+    tr_in = np.asarray(train)
+    if tr_in.dtype != np.bool_ or tr_in.ndim not in (1, 2):
+        raise TypeError(f"train must be a 1-D or 2-D boolean array, got dtype {tr_in.dtype}, ndim {tr_in.ndim}")
+    tr = np.atleast_2d(tr_in)
     m, s = tr.shape
     ls, par = levels.starts, levels.parent
     if ls[-1] != s:
@@ -93,6 +131,13 @@ def nearest_train(levels: TreeLevels, train: np.ndarray) -> tuple[np.ndarray, np
 
 def nn_shrinkage_predict(y: np.ndarray, dist: np.ndarray, src: np.ndarray) -> np.ndarray:
     """ŷ = y[src]/(1 + dist/√s) (Brill App. H); 0 where there is no training site."""
+    y = check_real_array(y, "y", ndim=1, min_size=1)
+    dist = check_int_array(dist, "dist", lo=-1)
+    src = check_int_array(src, "src", lo=-1)
+    if dist.shape != src.shape:
+        raise ValueError(f"dist and src must have one shape, got {dist.shape} and {src.shape}")
+    if src.size and src.max() >= y.size:
+        raise ValueError(f"src must index y (values < {y.size}), got max {src.max()}")
     s = y.size
     pred = np.where(dist >= 0, y[np.maximum(src, 0)] / (1.0 + np.maximum(dist, 0) / np.sqrt(s)), 0.0)
     return pred
@@ -100,6 +145,9 @@ def nn_shrinkage_predict(y: np.ndarray, dist: np.ndarray, src: np.ndarray) -> np
 
 def split_test(s: int, p_valid: float, rng: np.random.Generator) -> np.ndarray:
     """Test-site indices: round(p_valid s) sites without replacement."""
+    s = check_int(s, "s", lo=1, hi=10**9)
+    p_valid = check_real(p_valid, "p_valid", lo=0.0, hi=1.0)
+    check_rng(rng)
     n_test = int(round(p_valid * s))
     return rng.choice(s, size=n_test, replace=False) if n_test else np.zeros(0, dtype=np.int64)
 
@@ -108,7 +156,22 @@ def draw_train_masks(s: int, test: np.ndarray, p_train: np.ndarray, p_valid: flo
                      *, exact_counts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(m, s) training masks: n_train ~ Binomial(s - n_test, min(p_train, 0.95)/(1 - p_valid)) sites
     drawn among the non-test sites (or ``exact_counts`` sites).  Returns (masks, n_train)."""
-    p_train = np.minimum(np.asarray(p_train, dtype=float), 0.95)
+    s = check_int(s, "s", lo=1)
+    test = check_int_array(test, "test", ndim=1, lo=0)
+    if test.size and test.max() >= s:
+        raise ValueError(f"test must hold site indices in [0, {s - 1}], got max {test.max()}")
+    p_train = check_real_array(np.atleast_1d(p_train), "p_train", ndim=1, lo=0.0)
+    if p_train.size and p_train.max() > 1:
+        raise ValueError(f"p_train must hold fractions in [0, 1], got max {p_train.max():g}")
+    p_valid = check_real(p_valid, "p_valid", lo=0.0, hi=1.0, hi_open=True)
+    check_rng(rng)
+    if exact_counts is not None:
+        exact_counts = check_int_array(np.atleast_1d(exact_counts), "exact_counts", ndim=1, lo=0)
+        if exact_counts.size != p_train.size:
+            raise ValueError(f"exact_counts must have one entry per p_train ({p_train.size}), got {exact_counts.size}")
+    if p_train.size * s > 10**9:
+        raise ValueError(f"p_train has too many settings for one call: {p_train.size} x {s} sites > 1e9 mask entries")
+    p_train = np.minimum(p_train, 0.95)
     avail_mask = np.ones(s, dtype=bool)
     avail_mask[test] = False
     avail = np.flatnonzero(avail_mask)
@@ -130,8 +193,12 @@ def cluster_losses(cluster: BetheCluster, y: np.ndarray, test: np.ndarray, p_tra
     """Test MSE of the shrinkage 1-NN for each training fraction (chunked over settings).
 
     Returns (mse, n_train); mse is NaN when the cluster has no test site."""
+    _check_cluster(cluster)
     s = cluster.size
-    p_train = np.atleast_1d(np.asarray(p_train, dtype=float))
+    y = _check_target(y, s)
+    levels = _check_levels(levels, cluster)
+    test = check_int_array(test, "test", ndim=1, lo=0)
+    p_train = check_real_array(np.atleast_1d(p_train), "p_train", ndim=1, lo=0.0)
     if test.size == 0:
         return np.full(p_train.size, np.nan), np.zeros(p_train.size, dtype=np.int64)
     levels = levels or TreeLevels.of(cluster)
@@ -150,6 +217,14 @@ def cluster_losses(cluster: BetheCluster, y: np.ndarray, test: np.ndarray, p_tra
     return mse, ntr
 
 
+def _real_array_allow_nan(x, name: str) -> np.ndarray:
+    """A float array (NaN allowed: such points are dropped), else ``TypeError`` naming it."""
+    a = np.asarray(x) if not isinstance(x, (str, bytes)) else np.asarray([x])
+    if a.dtype == np.bool_ or a.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of numbers, got {type(x).__name__}")
+    return a.astype(float)
+
+
 def fit_dof_scale(n_train: np.ndarray, mse: np.ndarray, *, c_over_D: float = 0.5,
                   clamp: bool = True) -> tuple[float, float]:
     """Scale factor sf (training examples per degree of freedom) of one cluster's learning curve.
@@ -161,7 +236,7 @@ def fit_dof_scale(n_train: np.ndarray, mse: np.ndarray, *, c_over_D: float = 0.5
     mse : array of float
         Test MSE at each size; non-positive or non-finite entries are dropped.
     c_over_D : float
-        Exponent of the per-cluster law (c/D = 2/4 for the toy's 1-NN on the Bethe lattice).
+        Exponent of the per-cluster law in (0, 100] (c/D = 2/4 for the toy's 1-NN on the Bethe lattice).
     clamp : bool
         ``True`` (the author's protocol, the default): fit ln L = -(c/D) ln max(n/sf, 1) with
         ``scipy.optimize.curve_fit`` (start sf = 5, bounds sf in [1, inf), Huber loss with
@@ -189,13 +264,13 @@ def fit_dof_scale(n_train: np.ndarray, mse: np.ndarray, *, c_over_D: float = 0.5
     >>> round(sf, 6)
     7.0
     """
-    x = np.asarray(n_train, dtype=float)
-    y = np.asarray(mse, dtype=float)
+    x = _real_array_allow_nan(n_train, "n_train")
+    y = _real_array_allow_nan(mse, "mse")
     if x.ndim != 1 or x.shape != y.shape:
         raise ValueError(f"n_train and mse must be 1-D arrays of one length, got shapes {x.shape} and {y.shape}")
-    m = float(c_over_D)
-    if not (np.isfinite(m) and m > 0):
-        raise ValueError(f"c_over_D must be a finite number > 0, got {c_over_D!r}")
+    m = check_real(c_over_D, "c_over_D", lo=0.0, hi=100.0, lo_open=True)
+    if not isinstance(clamp, (bool, np.bool_)):
+        raise TypeError(f"clamp must be a bool, got {clamp!r}")
     ok = np.isfinite(x) & (x > 0) & np.isfinite(y) & (y > 0)
     if ok.sum() < 2:
         return 1.0, float("nan")
@@ -265,10 +340,15 @@ def calibrate_dof(cluster: BetheCluster, y: np.ndarray, rng: np.random.Generator
     >>> from nsl.theory.percolation import grow_bethe_cluster  # doctest: +SKIP
     >>> calibrate_dof(cluster, y, np.random.default_rng(0))["sf"]  # doctest: +SKIP
     """
-    if int(n_points) != n_points or n_points < 2:
-        raise ValueError(f"n_points must be an integer >= 2, got {n_points!r}")
-    if int(n_test) != n_test or n_test < 1:
-        raise ValueError(f"n_test must be an integer >= 1, got {n_test!r}")
+    _check_cluster(cluster)
+    y = _check_target(y, cluster.size)
+    levels = _check_levels(levels, cluster)
+    check_rng(rng)
+    n_points = check_int(n_points, "n_points", lo=2, hi=10_000)
+    n_test = check_int(n_test, "n_test", lo=1)
+    check_real(c_over_D, "c_over_D", lo=0.0, hi=100.0, lo_open=True)
+    if not isinstance(clamp, (bool, np.bool_)):
+        raise TypeError(f"clamp must be a bool, got {clamp!r}")
     s = cluster.size
     p_valid = min(n_test / s, 0.5)
     test = split_test(s, p_valid, rng)
@@ -286,7 +366,17 @@ def calibrate_dof(cluster: BetheCluster, y: np.ndarray, rng: np.random.Generator
 def aggregate_loss(clusters: list, targets: list, p_train_per_cluster: np.ndarray, p_valid: float,
                    rng: np.random.Generator, *, levels: list | None = None) -> np.ndarray:
     """Test-weighted mean MSE over clusters for each column of ``p_train_per_cluster`` (K, m)."""
-    P = np.asarray(p_train_per_cluster, dtype=float)
+    clusters, targets = _check_clusters(clusters, targets)
+    P = check_real_array(p_train_per_cluster, "p_train_per_cluster", ndim=2, lo=0.0)
+    if P.shape[0] != len(clusters) or P.shape[1] < 1:
+        raise ValueError(f"p_train_per_cluster must have shape (len(clusters), m >= 1) = ({len(clusters)}, m), "
+                         f"got {P.shape}")
+    if P.size and P.max() > 1:
+        raise ValueError(f"p_train_per_cluster must hold fractions in [0, 1], got max {P.max():g}")
+    p_valid = check_real(p_valid, "p_valid", lo=0.0, hi=1.0, hi_open=True)
+    check_rng(rng)
+    if levels is not None and (not isinstance(levels, (list, tuple)) or len(levels) != len(clusters)):
+        raise TypeError("levels must be a list with one TreeLevels per cluster")
     num = np.zeros(P.shape[1])
     den = 0
     for k, (c, y) in enumerate(zip(clusters, targets)):
@@ -302,12 +392,22 @@ def aggregate_loss(clusters: list, targets: list, p_train_per_cluster: np.ndarra
     return num / den
 
 
+def _check_sf(sf, K: int) -> np.ndarray:
+    sf = check_real_array(sf, "sf", ndim=1, lo=0.0, lo_open=True)
+    if sf.size != K:
+        raise ValueError(f"sf must have one scale factor per cluster ({K}), got {sf.size}")
+    return sf
+
+
 def model_scaling_curve(clusters: list, targets: list, sf: np.ndarray, N_grid: np.ndarray, rng: np.random.Generator,
                         *, alpha: float = 1.0, c_over_D: float = 0.5, p_valid: float = 0.001,
                         levels: list | None = None) -> np.ndarray:
     """Aggregate loss vs total DOF N: cluster k (ranked) gets p_train = n_k(N) sf_k / s_k (Brill Eq. 26)."""
+    clusters, targets = _check_clusters(clusters, targets)
     sizes = np.array([c.size for c in clusters], dtype=float)
     K = sizes.size
+    sf = _check_sf(sf, K)
+    N_grid = check_real_array(N_grid, "N_grid", ndim=1, lo=0.0, min_size=1)
     P = np.zeros((K, len(N_grid)))
     for j, N in enumerate(N_grid):
         P[:, j] = dof_allocation(float(N), alpha, c_over_D, K) * np.asarray(sf) / sizes
@@ -317,7 +417,10 @@ def model_scaling_curve(clusters: list, targets: list, sf: np.ndarray, N_grid: n
 def data_scaling_curve(clusters: list, targets: list, sf: np.ndarray, D_grid: np.ndarray, rng: np.random.Generator,
                        *, p_valid: float = 0.001, levels: list | None = None) -> np.ndarray:
     """Aggregate loss vs dataset size 𝒟 (in DOF): p_train_k = 𝒟 sf_k / (total sites)."""
+    clusters, targets = _check_clusters(clusters, targets)
     sizes = np.array([c.size for c in clusters], dtype=float)
+    sf = _check_sf(sf, sizes.size)
+    D_grid = check_real_array(D_grid, "D_grid", ndim=1, lo=0.0, min_size=1)
     P = np.outer(np.asarray(sf), np.asarray(D_grid, dtype=float)) / sizes.sum()
     return aggregate_loss(clusters, targets, np.minimum(P, 0.95), p_valid, rng, levels=levels)
 
@@ -326,6 +429,12 @@ def single_cluster_curve(cluster: BetheCluster, y: np.ndarray, n_train: np.ndarr
                          n_test: int = 2000, repeats: int = 4) -> np.ndarray:
     """(repeats, len(n_train)) test MSE of the shrinkage 1-NN with exactly n_train training sites
     (reference case 4: one critical cluster, 2000 test sites, 4 repeats)."""
+    _check_cluster(cluster)
+    y = _check_target(y, cluster.size)
+    check_rng(rng)
+    n_train = check_int_array(n_train, "n_train", ndim=1, lo=0)
+    n_test = check_int(n_test, "n_test", lo=1, hi=cluster.size)
+    repeats = check_int(repeats, "repeats", lo=1, hi=10_000)
     levels = TreeLevels.of(cluster)
     out = np.empty((repeats, len(n_train)))
     s = cluster.size
@@ -344,8 +453,12 @@ def brw_embedding(cluster: BetheCluster, dim: int, rng: np.random.Generator, *, 
 
     A critical tree has mass ∝ (graph radius)^2 and the walk's extent ∝ radius^(1/2), so the
     embedded cluster has mass ∝ (Euclidean radius)^4: D = 4 (for dim >= 4)."""
-    if int(dim) < 1:
-        raise ValueError(f"dim must be >= 1, got {dim}")
+    _check_cluster(cluster)
+    dim = check_int(dim, "dim", lo=1, hi=10_000)
+    check_rng(rng)
+    step = check_real(step, "step", lo=0.0, lo_open=True)
+    if cluster.size * dim > 2 * 10**8:
+        raise ValueError(f"dim too large for this cluster: {cluster.size} x {dim} > 2e8 coordinates")
     s = cluster.size
     x = np.zeros((s, int(dim)))
     steps = rng.standard_normal((s, int(dim))) * (step / np.sqrt(dim))
@@ -359,6 +472,9 @@ def brw_embedding(cluster: BetheCluster, dim: int, rng: np.random.Generator, *, 
 def smooth_target(x: np.ndarray, rng: np.random.Generator, *, n_modes: int = 4) -> np.ndarray:
     """A smooth random function of the embedding: sum of ``n_modes`` cosines with random directions,
     wavelength ~ the cloud's size; standardised to mean 0, sd 1."""
+    x = check_real_array(x, "x", ndim=2, min_size=1)
+    check_rng(rng)
+    n_modes = check_int(n_modes, "n_modes", lo=1, hi=10_000)
     scale = np.sqrt(np.mean(np.sum((x - x.mean(0)) ** 2, axis=1))) + 1e-12
     w = rng.standard_normal((x.shape[1], n_modes)) / scale
     ph = rng.uniform(0, 2 * np.pi, n_modes)
@@ -366,9 +482,25 @@ def smooth_target(x: np.ndarray, rng: np.random.Generator, *, n_modes: int = 4) 
     return (f - f.mean()) / (f.std() + 1e-12)
 
 
+def _check_xy_pairs(x_train, y_train, x_test, y_test):
+    xtr = check_real_array(x_train, "x_train", ndim=2, min_size=1)
+    ytr = check_real_array(y_train, "y_train", ndim=1)
+    xte = check_real_array(x_test, "x_test", ndim=2, min_size=1)
+    yte = check_real_array(y_test, "y_test", ndim=1)
+    if ytr.size != xtr.shape[0]:
+        raise ValueError(f"y_train must have one value per row of x_train ({xtr.shape[0]}), got {ytr.size}")
+    if yte.size != xte.shape[0]:
+        raise ValueError(f"y_test must have one value per row of x_test ({xte.shape[0]}), got {yte.size}")
+    if xte.shape[1] != xtr.shape[1]:
+        raise ValueError(f"x_test must have the columns of x_train ({xtr.shape[1]}), got {xte.shape[1]}")
+    return xtr, ytr, xte, yte
+
+
 def knn_fit_mse(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> float:
     """1-NN (Euclidean, scipy cKDTree) test MSE: the piecewise-constant (c = 2) reference."""
     from scipy.spatial import cKDTree
+
+    x_train, y_train, x_test, y_test = _check_xy_pairs(x_train, y_train, x_test, y_test)
 
     _, j = cKDTree(x_train).query(x_test, k=1)
     return float(np.mean((y_train[j] - y_test) ** 2))
@@ -379,8 +511,22 @@ def mlp_fit_mse(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_
                 device: str = "cpu") -> float:
     """Train a ReLU MLP (Adam, full batch, cosine-decayed lr) on (x, y); return the test MSE.
 
-    A ReLU network is piecewise linear: Brill's c = 4 (Sharma & Kaplan)."""
+    A ReLU network is piecewise linear: Brill's c = 4 (Sharma & Kaplan).  ``steps`` is capped at
+    1e5 and ``width`` at 1e4, ``depth`` at 100."""
     import torch
+
+    x_train, y_train, x_test, y_test = _check_xy_pairs(x_train, y_train, x_test, y_test)
+    width = check_int(width, "width", lo=1, hi=10_000)
+    depth = check_int(depth, "depth", lo=0, hi=100)
+    steps = check_int(steps, "steps", lo=1, hi=100_000)
+    lr = check_real(lr, "lr", lo=0.0, lo_open=True, hi=10.0)
+    seed = check_int(seed, "seed", lo=0, hi=2**63 - 1)
+    if not isinstance(device, str):
+        raise TypeError(f"device must be a string such as 'cpu' or 'cuda', got {type(device).__name__}")
+    try:
+        torch.empty(1, device=torch.device(device))
+    except (RuntimeError, AssertionError) as exc:
+        raise ValueError(f"device {device!r} is not available to torch: {exc}") from None
 
     torch.manual_seed(int(seed))
     dev = torch.device(device)

@@ -69,11 +69,11 @@ def bethe_mean_cluster_size(p: float, z: int, *, s_max: int = 10**6) -> float:
     if p == pc:
         return float("inf")
     s = np.arange(1, s_max + 1, dtype=float)
-    ns = bethe_cluster_numbers(s, p, z)
-    den = (s * ns).sum()
-    if not den > 0:  # every term underflowed (p within ~1e-300 of 1)
-        raise ValueError(f"p must be further from 1: the finite clusters' weight underflows at p={p!r}")
-    return float((s * s * ns).sum() / den)
+    # in logs: far above p_c the finite clusters are so rare that n_s underflows
+    log_n = (np.log(z) + special.gammaln((z - 1) * s + 1) - special.gammaln(s + 1)
+             - special.gammaln((z - 2) * s + 3) + s * np.log(p) + ((z - 2) * s + 2) * np.log1p(-p))
+    ln_s = np.log(s)
+    return float(np.exp(special.logsumexp(log_n + 2 * ln_s) - special.logsumexp(log_n + ln_s)))
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class BetheCluster:
         return a.tocsr()
 
 
-MAX_CLUSTER_SIZE = 50_000_000  # about 1.2 GB (parent, depth) at the cap
+MAX_CLUSTER_SIZE = 10_000_000  # about 0.25 GB (parent, depth) at the cap
 
 
 def grow_bethe_cluster(p: float, z: int, rng: np.random.Generator, s_max: int | None = None, *,
@@ -123,7 +123,7 @@ def grow_bethe_cluster(p: float, z: int, rng: np.random.Generator, s_max: int | 
         the cluster then holds exactly ``s_max + 1`` sites (the first ones of the crossing
         generation in breadth-first order).  ``None``: grow to extinction.
     max_size : int
-        Hard cap (default 5e7 sites, about 1.2 GB): without ``s_max``, a cluster that passes it
+        Hard cap (default 1e7 sites, about 0.25 GB): without ``s_max``, a cluster that passes it
         raises ``RuntimeError`` naming ``max_size``.  Above p_c a cluster is infinite with
         positive probability, so the cap is what stops it; ``s_max`` must be below ``max_size``.
 

@@ -210,6 +210,8 @@ def n_clusters_kept(tau: float, s_min: float, s_max: float, expected_n_large: fl
     tau = 5/2, s_min = 300, s_max = 3e7)."""
     tau = _check_tau(tau)
     s_min = check_real(s_min, "s_min", lo=1.0)
-    s_max = check_real(s_max, "s_max", lo=s_min)
+    s_max = check_real(s_max, "s_max", lo=1.0)
+    if s_max < s_min:
+        raise ValueError(f"need s_min <= s_max, got s_min={s_min!r}, s_max={s_max!r}")
     expected_n_large = check_real(expected_n_large, "expected_n_large", lo=0.0, lo_open=True)
     return int(expected_n_large * (s_max / s_min) ** (tau - 2.0))

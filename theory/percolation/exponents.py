@@ -119,8 +119,8 @@ def log_binned_cluster_numbers(sizes: np.ndarray, n_sites: int, *, s_lo: float, 
 
     sz = check_sizes(sizes)
     n_sites = check_int(n_sites, "n_sites", lo=1)
-    s_lo = check_real(s_lo, "s_lo", lo=1.0)
-    s_hi = check_real(s_hi, "s_hi", lo=s_lo, lo_open=True, hi=1e15)
+    s_lo = check_real(s_lo, "s_lo", lo=1.0, hi=1e15)
+    s_hi = _check_window(s_lo, s_hi)
     bins_per_decade = check_int(bins_per_decade, "bins_per_decade", lo=1, hi=100)
     edges = _bin_edges(s_lo, s_hi, bins_per_decade)
     counts, _ = np.histogram(sz, bins=edges)
@@ -143,7 +143,7 @@ def estimate_fractal_dimension(L: np.ndarray, largest: np.ndarray, *, n_boot: in
     m = check_real_array(largest, "largest", lo=0.0, lo_open=True)
     if m.ndim not in (1, 2) or m.shape[-1] != L.size:
         raise ValueError(f"largest must have shape (len(L),) or (repeats, len(L)) = (..., {L.size}), got {m.shape}")
-    n_boot = check_int(n_boot, "n_boot", lo=0, hi=100_000)
+    n_boot = check_int(n_boot, "n_boot", lo=10, hi=100_000)
     return fit_power_law(L, 1.0 / m, offset=False, n_boot=n_boot, rng=rng)
 
 
@@ -157,7 +157,9 @@ def estimate_tau(sizes: np.ndarray, *, xmin: float, xmax: float | None = None, r
     x = check_sizes(sizes)
     xmin = check_real(xmin, "xmin", lo=1.0)
     if xmax is not None:
-        xmax = check_real(xmax, "xmax", lo=xmin, lo_open=True)
+        xmax = check_real(xmax, "xmax", lo=1.0)
+        if xmax <= xmin:
+            raise ValueError(f"need xmin < xmax, got xmin={xmin!r}, xmax={xmax!r}")
         x = x[x <= xmax]  # the truncation enters the likelihood's normalisation
     if np.count_nonzero(x >= xmin) < 2:
         raise ValueError(f"sizes must hold at least 2 clusters in [xmin, xmax] = [{xmin:g}, {xmax}]")
@@ -180,10 +182,10 @@ def estimate_tau_binned(sizes_per_lattice: list[np.ndarray], n_sites: int, *, s_
                          "(the bootstrap resamples lattices)")
     lats = [check_sizes(s, f"sizes_per_lattice[{i}]") for i, s in enumerate(sizes_per_lattice)]
     n_sites = check_int(n_sites, "n_sites", lo=1)
-    s_lo = check_real(s_lo, "s_lo", lo=1.0)
-    s_hi = check_real(s_hi, "s_hi", lo=s_lo, lo_open=True, hi=1e15)
+    s_lo = check_real(s_lo, "s_lo", lo=1.0, hi=1e15)
+    s_hi = _check_window(s_lo, s_hi)
     bins_per_decade = check_int(bins_per_decade, "bins_per_decade", lo=1, hi=100)
-    n_boot = check_int(n_boot, "n_boot", lo=0, hi=100_000)
+    n_boot = check_int(n_boot, "n_boot", lo=10, hi=100_000)
     edges = _bin_edges(s_lo, s_hi, bins_per_decade)
     y = np.array([np.histogram(s, bins=edges)[0] / (np.diff(edges) * float(n_sites)) for s in lats])
     centre = np.sqrt(edges[:-1] * (edges[1:] - 1.0))
@@ -276,6 +278,15 @@ class TauFSS:
     tau_boot: np.ndarray
 
 
+def _check_window(s_lo: float, s_hi) -> float:
+    from nsl.theory.percolation.checks import check_real
+
+    s_hi = check_real(s_hi, "s_hi", lo=1.0, hi=1e15)
+    if s_hi <= s_lo:
+        raise ValueError(f"need s_lo < s_hi, got s_lo={s_lo!r}, s_hi={s_hi!r}")
+    return s_hi
+
+
 def _bin_edges(s_lo: float, s_hi: float, bins_per_decade: int) -> np.ndarray:
     n = int(np.ceil(np.log10(s_hi / s_lo) * bins_per_decade)) + 1
     return np.unique(np.round(np.geomspace(s_lo, s_hi, n))).astype(np.int64)
@@ -346,14 +357,14 @@ def estimate_tau_fss(sizes_per_lattice: list, n_sites: int, *, d: int | None = N
     lats = [check_sizes(s, f"sizes_per_lattice[{i}]") for i, s in enumerate(sizes_per_lattice)]
     n_sites = check_int(n_sites, "n_sites", lo=1)
     if omega is None:
-        if d is None or int(d) not in CORRECTION_OMEGA:
+        if d is None or check_int(d, "d", lo=1) not in CORRECTION_OMEGA:
             raise ValueError(f"omega must be given, or d must be one of {sorted(CORRECTION_OMEGA)}; got d={d!r}")
         omega = CORRECTION_OMEGA[int(d)]
     omega = check_real(omega, "omega", lo=0, lo_open=True)
-    s_lo = check_real(s_lo, "s_lo", lo=1)
-    s_hi = check_real(s_hi, "s_hi", lo=s_lo, lo_open=True)
+    s_lo = check_real(s_lo, "s_lo", lo=1, hi=1e15)
+    s_hi = _check_window(s_lo, s_hi)
     bins_per_decade = check_int(bins_per_decade, "bins_per_decade", lo=1, hi=100)
-    n_boot = check_int(n_boot, "n_boot", lo=0, hi=100_000)
+    n_boot = check_int(n_boot, "n_boot", lo=10, hi=100_000)
     ci = check_real(ci, "ci", lo=0, hi=1, lo_open=True, hi_open=True)
     edges = _bin_edges(s_lo, s_hi, bins_per_decade)
     if edges.size < 5:

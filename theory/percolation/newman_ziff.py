@@ -131,7 +131,7 @@ def binomial_weights(n_sites: int, p: float, *, eps: float = 1e-15) -> tuple[int
     """(n_lo, w): Binomial(N, p) probabilities w[k] of n = n_lo + k over the window where they
     exceed ``eps`` relative to the mode (the rest sum below ~N*eps)."""
     p = check_probability(p)
-    n = check_int(n_sites, "n_sites", lo=1)
+    n = check_int(n_sites, "n_sites", lo=1, hi=10**10)
     eps = check_real(eps, "eps", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     if p in (0.0, 1.0):
         return (0 if p == 0.0 else n), np.ones(1)
