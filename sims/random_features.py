@@ -2,7 +2,7 @@
 linear-kernel ridge regression with Gaussian features (the simulation behind the spectral
 learning curve, Bordelon et al. 2020).
 
-Conventions (reference note four_regimes.md §2.1):
+Conventions (Bahri et al. 2024, arXiv:2102.06701, §2.3 and App. E):
 
 - teacher features x ∈ R^S, x ~ N(0, diag λ) (λ = ``eigenvalues``, i.e. the feature covariance 𝒞);
 - teacher weights w ~ N(0, diag s²) with s = ``teacher_scale`` (default 1: the isotropic teacher,
