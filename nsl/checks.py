@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import socket
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -49,20 +50,29 @@ def check_output_dir(path: str | os.PathLike, option: str) -> Path:
 def check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT_S) -> str:
     """Reach the dask scheduler at ``address`` (``tcp://host:port``) within ``timeout`` seconds."""
     parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme not in ("tcp", "tls"):
+        return address  # in-process or other transports: no socket to probe, the client's own timeout applies
     try:
         host, port = parts.hostname, parts.port
     except ValueError:
         host, port = None, None
     if not host or port is None:
         raise OptionError(f"--scheduler {address!r} is not an address like tcp://host:8786")
-    if parts.scheme not in ("tcp", "tls"):
-        raise OptionError(f"--scheduler {address!r}: only tcp:// and tls:// schedulers are supported")
+    t0 = time.monotonic()
+    connected = False
     try:
-        with socket.create_connection((host, port), timeout=timeout):
-            pass
+        with socket.create_connection((host, port), timeout=timeout) as conn:
+            connected = True  # a dask scheduler speaks first (its comm handshake); a silent port is something else
+            conn.settimeout(max(0.1, timeout - (time.monotonic() - t0)))
+            first = conn.recv(1)
     except (OSError, TimeoutError) as exc:
-        why = "timed out" if isinstance(exc, (socket.timeout, TimeoutError)) else (exc.strerror or str(exc))
+        if isinstance(exc, (socket.timeout, TimeoutError)):
+            why = "the port accepted a connection but nothing answered like a dask scheduler" if connected else "timed out"
+        else:
+            why = exc.strerror or str(exc)
         raise OptionError(f"--scheduler {address}: cannot reach the dask scheduler within {timeout:g} s ({why})") from None
+    if not first:
+        raise OptionError(f"--scheduler {address}: the server closed the connection; is it a dask scheduler?")
     return address
 
 

@@ -132,6 +132,9 @@ def make_executor(kind: str = "process", *, workers: int | None = None, schedule
             cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
         else:
+            from nsl.checks import check_scheduler
+
+            check_scheduler(scheduler, SCHEDULER_TIMEOUT_S)  # Client() alone can wait forever on a silent port
             try:
                 client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
             except (OSError, TimeoutError) as exc:

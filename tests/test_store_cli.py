@@ -134,3 +134,23 @@ def test_check_device_cpu_and_bad():
     assert check_device("cpu") == "cpu"
     with pytest.raises(OptionError, match="--device"):
         check_device("tpu")
+
+
+def test_scheduler_that_does_not_answer(tmp_path, monkeypatch):
+    """A port that accepts connections but is no dask scheduler: a clear error naming --scheduler, in time."""
+    pytest.importorskip("distributed")
+    import socket
+    import time
+
+    import nsl.sweep as sweep
+
+    monkeypatch.setattr(sweep, "SCHEDULER_TIMEOUT_S", 1.5)
+    with socket.socket() as srv:
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(4)
+        addr = f"tcp://127.0.0.1:{srv.getsockname()[1]}"
+        t0 = time.perf_counter()
+        with pytest.raises(ValueError, match=r"--scheduler tcp://127\.0\.0\.1:\d+: cannot reach the dask scheduler"):
+            with sweep.make_executor("dask", scheduler=addr):
+                pass
+        assert time.perf_counter() - t0 < 15
