@@ -184,6 +184,8 @@ def _document(env: dict, preset: str, outcomes: list[SuiteOutcome], figs: list[F
                 doc.append(_Block("p", f"**This figure failed:** `{f.error}`"))
             else:
                 doc.append(_Block("figure", figure=f))
+                if f.warnings:
+                    doc.append(_Block("p", "**Hard to read:** " + "; ".join(f.warnings) + "."))
                 cap = (f.caption or "").strip()
                 doc.append(_Block("p", (cap + " " if cap else "")
                                   + f"Data: [figures/{f.csv.name}](figures/{f.csv.name})."))

@@ -47,6 +47,7 @@ class FigureFile:
     csv: Path | None
     caption: str = ""
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)  # legibility problems found in the drawn figure
 
 
 def _where(exc: BaseException) -> str:
@@ -145,7 +146,49 @@ def make_figure(name: str, *, store: RunStore, out: Path, preset: str = "quick",
     png, csv_path = out / f"{name}.png", out / f"{name}.csv"
     buf = io.BytesIO()
     res.figure.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    warnings = overlapping_labels(res.figure)
     plt.close(res.figure)
     atomic_write_bytes(png, buf.getvalue())
     write_csv(csv_path, res.table)
-    return FigureFile(name, entry.suite, png, csv_path, res.caption)
+    return FigureFile(name, entry.suite, png, csv_path, res.caption, warnings=warnings)
+
+
+def overlapping_labels(fig: Any, pad_px: float = 1.0) -> list[str]:
+    """Tick labels, axis labels and titles of ``fig`` that overlap one another, as sentences.
+
+    The figure is drawn once more to measure its texts.  Two texts overlap when their rendered boxes intersect by more than ``pad_px`` pixels each way.
+    """
+    fig.canvas.draw()  # a plain draw: savefig(bbox_inches="tight") leaves shifted text positions behind
+    renderer = fig.canvas.get_renderer()
+    out: list[str] = []
+    for k, ax in enumerate(fig.get_axes()):
+        where = f"panel {k + 1}" + (f" ({ax.get_title()!r})" if ax.get_title() else "")
+        groups = {"x tick labels": ax.get_xticklabels(which="both"), "y tick labels": ax.get_yticklabels(which="both")}
+        for what, labels in groups.items():
+            boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in labels
+                     if t.get_visible() and t.get_text().strip() and t.get_position() is not None]
+            boxes = [(txt, b) for txt, b in boxes if _in_view(ax, b)]
+            for (t1, b1), (t2, b2) in zip(boxes, boxes[1:]):
+                if _overlap(b1, b2, pad_px):
+                    out.append(f"{where}: {what} {t1!r} and {t2!r} overlap")
+                    break
+        texts = [ax.xaxis.label, ax.yaxis.label, ax.title]
+        texts = [t for t in texts if t.get_visible() and t.get_text().strip()]
+        ticks = [t for t in (*ax.get_xticklabels(), *ax.get_yticklabels()) if t.get_visible() and t.get_text().strip()]
+        for t in texts:
+            bt = t.get_window_extent(renderer)
+            hit = next((u for u in ticks if _in_view(ax, u.get_window_extent(renderer))
+                        and _overlap(bt, u.get_window_extent(renderer), pad_px)), None)
+            if hit is not None:
+                out.append(f"{where}: label {t.get_text()!r} overlaps tick label {hit.get_text()!r}")
+    return out
+
+
+def _in_view(ax: Any, box: Any) -> bool:
+    """Tick labels outside the axes' span are not drawn."""
+    fig_box = ax.figure.bbox
+    return box.width > 0 and box.height > 0 and box.x1 >= fig_box.x0 - 1 and box.x0 <= fig_box.x1 + 1
+
+
+def _overlap(a: Any, b: Any, pad: float) -> bool:
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > pad and min(a.y1, b.y1) - max(a.y0, b.y0) > pad

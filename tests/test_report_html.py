@@ -183,3 +183,30 @@ def test_report_in_headless_chromium(report):
     _headless(browser, f"--screenshot={shot}", "--window-size=1200,1800", "--hide-scrollbars",
               (report / "report.html").as_uri())
     assert shot.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_overlapping_labels_are_found(report):
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from nsl.runner import overlapping_labels
+
+    fig, ax = plt.subplots(figsize=(2, 2))
+    x = np.arange(20) * 1e6
+    ax.plot(x, x)
+    ax.set_xticks(x)
+    ax.set_xticklabels([f"{v:.0f}" for v in x])
+    fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+    assert overlapping_labels(fig) == ["panel 1: x tick labels '0' and '1000000' overlap"]
+    plt.close(fig)
+    fig, axs = plt.subplots(1, 3, figsize=(9, 3))
+    for a in axs:
+        a.loglog(np.geomspace(1, 1e5, 10), np.geomspace(1, 1e-3, 10))
+        a.set_xlabel("N")
+        a.set_ylabel("loss")
+    fig.tight_layout()
+    fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+    assert overlapping_labels(fig) == []
+    plt.close(fig)
+    assert "Hard to read" not in (report / "report.md").read_text()  # the toy figure is legible
