@@ -26,7 +26,12 @@ from scipy.optimize import root
 from nsl.theory.spectra import Spectrum
 from nsl.theory.two_layer.ode import TwoLayerODE, check_eta, eg_from_covariances
 
-__all__ = ["FixedPoint", "PlateauInfo", "symmetric_fixed_point", "plateau_height_gradient_flow", "escape_rate", "escape_time",
+#: the largest ODE state :func:`escape_rate` diagonalises densely (checked before anything is built)
+ESCAPE_RATE_MAX_VARIABLES = 3000
+#: the most unknowns :func:`teacher_fixed_point` hands to the dense root finder
+TEACHER_FIXED_POINT_MAX_UNKNOWNS = 1200
+
+__all__ = ["FixedPoint", "TeacherFixedPoint", "teacher_fixed_point", "PlateauInfo", "symmetric_fixed_point", "plateau_height_gradient_flow", "escape_rate", "escape_time",
            "detect_plateau", "escape_time_scaling", "specialised_phase_exponent"]
 
 
@@ -112,6 +117,10 @@ def escape_rate(spectrum: Spectrum, K: int, eta: float, *, activation: str = "er
     """
     fp = symmetric_fixed_point(K, eta, spectrum=spectrum, activation=activation, sgd_noise=sgd_noise,
                                prefactor=prefactor)
+    n_var = spectrum.L * (K * (K + 1) // 2 + K * K) + (K * (K + 1) // 2 + K * K) * (spectrum.L > 1)
+    if n_var > ESCAPE_RATE_MAX_VARIABLES:
+        raise ValueError(f"escape_rate uses a dense eigen-solver: L*(K(K+1)/2 + K^2) + ... = {n_var} variables is above "
+                         f"{ESCAPE_RATE_MAX_VARIABLES}; choose a smaller L (here L={spectrum.L}) or K")
     p = spectrum.multiplicities / spectrum.N
     Qs = np.full((K, K), fp.q_off / fp.tau)
     np.fill_diagonal(Qs, fp.q_diag / fp.tau)
@@ -121,10 +130,6 @@ def escape_rate(spectrum: Spectrum, K: int, eta: float, *, activation: str = "er
     sys = TwoLayerODE(spectrum, t, K=K, activation=activation, eta=eta, sgd_noise=sgd_noise, v_student=v, v_teacher=v)
     y = sys.pack(p[:, None, None] * Qs[None], p[:, None, None] * Rs[None])
     Jm = sys.jacobian(0.0, y)
-    n = Jm.shape[0]
-    if n > 3000:
-        raise ValueError(f"escape_rate uses a dense eigen-solver: L*(K(K+1)/2 + K^2) + ... = {n} variables is above "
-                         f"3000; choose a smaller L or K")
     ev = np.linalg.eigvals(Jm.toarray())
     return float(np.max(ev.real))
 
@@ -252,3 +257,124 @@ def specialised_phase_exponent(alpha: np.ndarray, eg: np.ndarray, spectrum: Spec
         raise ValueError(f"the specialised-phase window [{start_factor * tau:.3g}, {hi:.3g}] holds {int(w.sum())} "
                          f"points of alpha (need >= 5): extend alpha or use a larger L or beta")
     return fit_power_law(alpha[w], eg[w], offset=False, n_boot=n_boot, rng=rng)
+
+
+@dataclass(frozen=True)
+class TeacherFixedPoint:
+    """The unspecialised fixed point for a given teacher: per eigenspace l, Q^l_ii = q_diag[l],
+    Q^l_ik = q_off[l] (i != k), R^l_in = r[l, n] (the same for every student i); ``eg`` its ε_g,
+    ``valid`` whether every [[Q, R], [Rᵀ, T]] is a covariance (PSD) with ε_g > 0, ``residual`` the
+    largest |derivative| left, ``problems`` what failed."""
+
+    K: int
+    eta: float
+    q_diag: np.ndarray
+    q_off: np.ndarray
+    r: np.ndarray
+    Q: np.ndarray
+    R: np.ndarray
+    eg: float
+    residual: float
+    valid: bool
+    problems: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in asdict(self).items()}
+
+
+def teacher_fixed_point(spectrum: Spectrum, t: np.ndarray, K: int, eta: float, *, activation: str = "erf",
+                        sgd_noise: bool = True, v_student: Any = 1.0, v_teacher: Any = 1.0) -> TeacherFixedPoint:
+    """The plateau (unspecialised fixed point) of the eigenspace ODE for the teacher overlaps ``t`` actually given.
+
+    Students that start alike stay exchangeable: the subspace Q^l_ii = a_l, Q^l_ik = b_l, R^l_in = r_ln
+    is invariant under the ODE of :mod:`nsl.theory.two_layer.ode`, and the plateau is the fixed point
+    inside it, found by a root search on its L(2 + M) unknowns from the idealised-teacher point
+    (:func:`symmetric_fixed_point`).  Unlike that point it keeps the teacher's sampled overlaps
+    t^l ≠ (m_l/N) I, which move the height by a few per cent at N ~ 10^3.
+
+    Parameters
+    ----------
+    spectrum : the input spectrum (L distinct eigenvalues).
+    t : (L, M, M) teacher overlaps (``OrderParameters.t``), M = K >= 2.
+    K : student units; eta : learning rate (> 0); activation : 'erf' or 'linear';
+    sgd_noise : keep the η² term; v_student, v_teacher : second-layer weights.
+
+    Returns
+    -------
+    TeacherFixedPoint (``valid`` False, with ``problems``, when the point is not a covariance or the
+    root search failed: the caller must flag it, not print it as a plateau).
+
+    References
+    ----------
+    Saad & Solla 1995 (PRE 52, 4225) Sec. IV (symmetric phase); Worschech & Rosenow 2024
+    (arXiv 2410.09005) Secs. 2-3 (the eigenspace ODE).
+
+    Example
+    -------
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> sp = power_law_spectrum(4, 1.0, N=64)
+    >>> fp = teacher_fixed_point(sp, np.repeat(np.eye(2)[None] / 4, 4, 0), 2, 0.1)
+    >>> round(fp.eg, 4) == round(symmetric_fixed_point(2, 0.1, spectrum=sp).eg, 4)
+    True
+    """
+    check_eta(eta)
+    t = np.asarray(t, float)
+    if not isinstance(K, (int, np.integer)) or K < 2:
+        raise ValueError(f"K must be an integer >= 2 (a plateau needs K = M >= 2), got {K!r}")
+    if t.ndim != 3 or t.shape[0] != spectrum.L or t.shape[1] != t.shape[2] or t.shape[1] != K:
+        raise ValueError(f"t must have shape (L={spectrum.L}, M, M) with M = K = {K}, got {t.shape}")
+    L, M = spectrum.L, t.shape[1]
+    nu = L * (2 + M)
+    if nu > TEACHER_FIXED_POINT_MAX_UNKNOWNS:
+        raise ValueError(f"teacher_fixed_point solves L*(2+M) = {nu} unknowns densely; at most "
+                         f"{TEACHER_FIXED_POINT_MAX_UNKNOWNS} (choose L <= {TEACHER_FIXED_POINT_MAX_UNKNOWNS // (2 + M)})")
+    sys = TwoLayerODE(spectrum, t, K=K, activation=activation, eta=eta, sgd_noise=sgd_noise, v_student=v_student,
+                      v_teacher=v_teacher)
+    prefactor = "none"
+    v = np.asarray(sys.v)
+    if np.allclose(v, 1.0 / np.sqrt(K)):
+        prefactor = "sqrt"
+    elif not np.allclose(v, 1.0):
+        prefactor = None
+    if prefactor is not None:
+        fp0 = symmetric_fixed_point(K, eta, spectrum=spectrum, activation=activation, sgd_noise=sgd_noise,
+                                    prefactor=prefactor)
+        a0, b0, c0, tau = fp0.q_diag, fp0.q_off, fp0.r, fp0.tau
+    else:
+        tau = spectrum.trace / spectrum.N
+        a0, b0, c0 = tau / (2 * K - 1), tau / (2 * K - 1), tau / np.sqrt(K * (2 * K - 1))
+    p = spectrum.multiplicities / spectrum.N
+    eye = np.eye(K, dtype=bool)
+    scale = np.repeat(p[:, None], 2 + M, axis=1).ravel()
+
+    def unpack(x):
+        x = x.reshape(L, 2 + M)
+        q = np.where(eye[None], x[:, 0, None, None], x[:, 1, None, None])
+        r = np.repeat(x[:, None, 2:], K, axis=1)
+        return q, r
+
+    def resid(z):
+        q, r = unpack(z * scale)
+        dq, dr = sys.derivatives(q, r)
+        d = dq[:, eye].mean(1)
+        o = dq[:, ~eye].mean(1)
+        rr = dr.mean(1)
+        return np.concatenate([d[:, None], o[:, None], rr], axis=1).ravel() / scale
+
+    z0 = np.concatenate([np.full((L, 1), a0 / tau), np.full((L, 1), b0 / tau), np.full((L, M), c0 / tau)], 1).ravel()
+    sol = root(resid, z0, method="hybr", options={"xtol": 1e-12})
+    q, r = unpack(sol.x * scale)
+    dq, dr = sys.derivatives(q, r)
+    res = float(max(np.abs(dq).max(), np.abs(dr).max()))
+    Q, R = sys.covariances(q, r)
+    eg = float(sys.eg_from(Q, R))
+    problems = []
+    if not sol.success or not np.isfinite(res) or res > 1e-8 * max(1.0, float(np.abs(Q).max())):
+        problems.append(f"root search did not converge (largest derivative left {res:.3g})")
+    full = np.block([[Q, R], [R.T, sys.T]])
+    if np.linalg.eigvalsh(0.5 * (full + full.T)).min() < -1e-9 * max(1.0, float(np.abs(full).max())):
+        problems.append("the point is not a valid covariance ([[Q, R], [R^T, T]] has a negative eigenvalue)")
+    if not (eg > 0):
+        problems.append(f"eps_g = {eg:.4g} <= 0")
+    return TeacherFixedPoint(int(K), float(eta), q[:, 0, 0].copy(), q[:, 0, 1].copy(), r[:, 0, :].copy(), Q, R, eg,
+                             res, not problems, tuple(problems))
