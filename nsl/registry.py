@@ -43,6 +43,8 @@ INDEX: dict[str, dict[str, tuple[str, str]]] = {
         "percolation": ("nsl.validation.percolation",
                         "percolation: cluster statistics, Newman-Ziff, Bethe lattice, Brill's scaling laws, the toy "
                         "regression"),
+        "real-data": ("nsl.validation.real_data",
+                      "nsl predict spectrum on held-out digits (scikit-learn): alpha_D and the learning curve"),
         "regimes": ("nsl.validation.regimes",
                     "four scaling regimes (Bahri et al. 2024): random features, KRR learning curves, NTK, "
                     "teacher-student"),
@@ -61,6 +63,7 @@ INDEX: dict[str, dict[str, tuple[str, str]]] = {
         "percolation-loss": ("nsl.figures.percolation_loss_curves", "toy regression losses vs DOF against the closed forms"),
         "percolation-ns": ("nsl.figures.percolation_cluster_numbers", "n_s at p_c on 2-D tori with the exact tau line"),
         "percolation-phase": ("nsl.figures.percolation_phase", "alpha_N and alpha_D against tau (Brill's phase diagram)"),
+        "real-data-digits": ("nsl.figures.real_data_digits", "digits: predicted vs measured held-out learning curve"),
         "regimes-diagonal": ("nsl.figures.regimes_diagonal", "alpha_D and alpha_P (resolution-limited) against alpha_K"),
         "regimes-four": ("nsl.figures.regimes_four", "L vs D and L vs P: simulation against the deterministic equivalent"),
         "regimes-kernel": ("nsl.figures.regimes_kernel", "ReLU NTK on the circle: eigenvalues and KRR learning curve"),
