@@ -155,13 +155,16 @@ def compare_tail(samples, fit: TailFit, alternative: str) -> LikelihoodRatio:
     >>> compare_tail(s, fit_tail_exponent(s, discrete=False, xmin=1.0), "exponential").favours
     'power_law'
     """
-    if alternative not in ALTERNATIVES:
-        raise ValueError(f"alternative must be one of {', '.join(ALTERNATIVES)}, got {alternative!r}")
+    if not isinstance(alternative, str) or alternative not in ALTERNATIVES:
+        raise ValueError(f"alternative must be one of {', '.join(ALTERNATIVES)}, got {alternative!r:.60}")
     if not isinstance(fit, TailFit):
         raise ValueError(f"fit must be a TailFit, got {type(fit).__name__}")
     if fit.xmax is not None:
         raise ValueError("fit.xmax must be None: the alternatives are normalised on [x_min, inf)")
-    x = np.asarray(samples, dtype=float).ravel()
+    try:
+        x = np.asarray(samples, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise ValueError("samples must be a numeric array") from None
     if x.size == 0 or not np.all(np.isfinite(x)) or np.any(x <= 0):
         raise ValueError("samples must be non-empty, finite and > 0")
     t = x[x >= fit.xmin]
