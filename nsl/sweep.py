@@ -225,8 +225,24 @@ def _compute(fn, todo: list[dict], store: RunStore, results: dict, executor, wor
     """Compute the runs of ``todo`` whose lock this process gets; return those another process holds."""
     if executor is None or isinstance(executor, str):
         kind = executor or ("serial" if len(todo) == 1 or workers == 1 else "process")
-        w = workers if workers is not None else min(len(todo), os.cpu_count() or 1)
-        with make_executor(kind, workers=w) as ex:
+        if kind != "serial":  # claim first, so a pool is started only for runs this process will compute
+            busy: list[dict] = []
+            claimed = {}
+            for c in todo:
+                lock = _claim(c, store, results, force, busy)
+                if lock is not None:
+                    claimed[config_hash(c)] = lock
+            if not claimed:
+                return busy
+            mine = [c for c in todo if config_hash(c) in claimed]
+            w = workers if workers is not None else min(len(mine), os.cpu_count() or 1)
+            try:
+                with make_executor(kind, workers=w) as ex:
+                    return busy + _drive(fn, mine, ex, store, results, progress, desc, force, claimed)
+            finally:
+                for lock in claimed.values():  # idempotent; frees them if the pool could not start
+                    lock.release()
+        with make_executor(kind, workers=1) as ex:
             return _drive(fn, todo, ex, store, results, progress, desc, force)
     return _drive(fn, todo, executor, store, results, progress, desc, force)
 
@@ -246,18 +262,22 @@ def _claim(c: dict, store: RunStore, results: dict, force: bool, busy: list[dict
 
 
 def _drive(fn, todo, ex: Executor, store: RunStore, results: dict, progress: bool, desc: str | None,
-           force: bool = False) -> list[dict]:
+           force: bool = False, claimed: dict[str, RunLock] | None = None) -> list[dict]:
     """Run ``todo`` on ``ex``, each under its lock (taken just before it starts in-process, at
-    submission for pools); store each result as it comes.  Returns the runs others hold."""
+    submission for pools, or already ``claimed``); store each result as it comes.  Returns the
+    runs others hold."""
     from tqdm.auto import tqdm
 
     busy: list[dict] = []
-    locks: dict[str, RunLock] = {}
+    locks: dict[str, RunLock] = dict(claimed or {})
     futures: dict[Future, dict] = {}
     bar = tqdm(total=len(todo), desc=desc or getattr(fn, "__name__", "sweep"), disable=not progress, leave=False)
 
-    def claimed():
+    def claimed_runs():
         for c in todo:
+            if config_hash(c) in locks:
+                yield c
+                continue
             lock = _claim(c, store, results, force, busy)
             if lock is None:
                 bar.update(1)
@@ -267,12 +287,12 @@ def _drive(fn, todo, ex: Executor, store: RunStore, results: dict, progress: boo
 
     def finished():
         if isinstance(ex, SerialExecutor):  # runs at submit: store each before starting the next
-            for c in claimed():
+            for c in claimed_runs():
                 fut = ex.submit(_timed_call, fn, c)
                 futures[fut] = c
                 yield fut
         else:
-            for c in claimed():
+            for c in claimed_runs():
                 futures[ex.submit(_timed_call, fn, c)] = c
             yield from as_completed(futures)
 

@@ -178,3 +178,26 @@ def test_pool_workers_exit_when_the_parent_is_killed(tmp_path):
         for f in marks.iterdir():
             if _alive(int(f.name)):
                 os.kill(int(f.name), signal.SIGKILL)
+
+
+def test_waiting_starts_no_pool(tmp_path, monkeypatch):
+    """While every missing run is in flight elsewhere, no process pool is started (and restarted) to wait."""
+    import nsl.sweep as sweep
+
+    store = RunStore(tmp_path / "s")
+    started = []
+    real = sweep.make_executor
+    monkeypatch.setattr(sweep, "make_executor", lambda *a, **k: started.append(a) or real(*a, **k))
+    proc = _python(f"""
+        import time, numpy as np
+        from nsl.store import RunStore
+        s = RunStore({str(store.root)!r})
+        locks = [s.try_lock({{"i": i}}) for i in range(2)]; print("locked", flush=True)
+        time.sleep(1.5)
+        for i in range(2):
+            s.put({{"i": i}}, {{"v": np.array([i])}}, {{"i": i}})
+    """, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "locked"
+    runs = run_sweep(cell, [{"i": 0}, {"i": 1}], store=store, executor="process", workers=2, progress=False)
+    proc.wait(timeout=60)
+    assert started == [] and [r.result["i"] for r in runs] == [0, 1]
