@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import math
+import time
 
 import numpy as np
 
@@ -146,6 +147,7 @@ def train_cell(c: dict, *, cache_root: str):
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # the process pool gives the parallelism (on a GPU: the workers share it)
+    cpu0 = time.process_time()
     try:
         spec, cache = _cache(c, cache_root)
         cols = [TARGETS.index(t) for t in spec.free]
@@ -164,7 +166,8 @@ def train_cell(c: dict, *, cache_root: str):
         torch.set_num_threads(threads)
     res = {"test_mse": dict(zip(spec.free, r.test_mse)), "val_mse": dict(zip(spec.free, r.val_mse)),
            "val_mean": float(np.mean(r.val_mse)), "n_params": r.n_params, "best_step": r.best_step,
-           "steps": r.steps, "train_wall_s": r.wall_s, "samples_per_s": r.samples_per_s}
+           "steps": r.steps, "train_wall_s": r.wall_s, "samples_per_s": r.samples_per_s,
+           "cpu_s": time.process_time() - cpu0}
     return {"history_step": np.asarray(r.history_step), "history_val": np.asarray(r.history_val)}, res
 
 
