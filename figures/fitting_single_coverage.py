@@ -17,7 +17,7 @@ def make(ctx: FigureContext) -> FigureOutput:
     run = ctx.load_artifact("single-coverage")
     laws, true = run.result["laws"], run.result["true_alpha"]
     fig, axes = plt.subplots(1, len(laws) + 1, figsize=(4 * (len(laws) + 1), 3.6))
-    table = {"law": [], "replicate": [], "ci_low": [], "ci_high": [], "covered": []}
+    table: dict[str, list] = {"law": [], "replicate": [], "ci_low": [], "ci_high": [], "covered": []}
     for i, (law, a) in enumerate(zip(laws, true)):
         lo, hi = run.arrays[f"lo_{i}"], run.arrays[f"hi_{i}"]
         order = np.argsort(0.5 * (lo + hi))

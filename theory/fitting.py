@@ -681,9 +681,9 @@ def select_fit_window(x, y, *, k: int = 2, min_points: int = 4, offset: bool = F
         fit = fit_power_law(xf, yf, offset=offset, n_boot=0)
         pred = fit.predict(xs[n - k:])
         errs.append(float(np.sqrt(np.mean((np.log(pred) - np.log(Ys[:, n - k:]).mean(0)) ** 2))))
-    errs = np.array(errs)
-    best = errs.min()
-    lo = int(np.nonzero(errs <= best * 1.01 + 1e-15)[0][0])
+    err = np.array(errs)
+    best = err.min()
+    lo = int(np.nonzero(err <= best * 1.01 + 1e-15)[0][0])
     return lo, n
 
 
@@ -811,13 +811,14 @@ def _scan_xmin(x: np.ndarray, xmax: float | None, discrete: bool, max_candidates
             ks[s:s + chunk] = np.max(np.where(jj >= f0, d, -np.inf), axis=1)
         b = int(np.argmin(ks))
         return float(ks[b]), float(cand[b]), float(alphas[b]), float((alphas[b] - 1.0) / math.sqrt(n[b])), int(n[b])
-    best = None
+    best: tuple[float, float, float, float, int] | None = None
     for xm, f0 in zip(cand, first):
         t = xs[f0:]
         a, se = _tail_mle(t, float(xm), xmax, discrete)
-        ks = _tail_ks(t, a, float(xm), xmax, discrete)
-        if best is None or ks < best[0]:
-            best = (ks, float(xm), a, se, t.size)
+        d = _tail_ks(t, a, float(xm), xmax, discrete)
+        if best is None or d < best[0]:
+            best = (d, float(xm), a, se, int(t.size))
+    assert best is not None  # cand is non-empty
     return best
 
 

@@ -148,7 +148,7 @@ def broken_power_law_intervals(x, y, *, n_breaks: int = 1, n_boot: int = 200, ci
     t_hat = _pack(fit)
     lo_b, hi_b = _bounds(n_breaks, logx[0], logx[-1])
     fitted = np.log(fit.predict(x))
-    boot = []
+    refits: list[np.ndarray] = []
     kind = "none"
     if n_boot:
         if R > 1:
@@ -162,8 +162,8 @@ def broken_power_law_intervals(x, y, *, n_breaks: int = 1, n_boot: int = 200, ci
             res = logy - fitted
             rc = (res - res.mean()) * math.sqrt(n / max(n - p, 1))
             ly = fitted[None, :] + rc[gen.integers(0, n, size=(n_boot, n))]
-        boot = [_refit(t_hat, logx, row, n_breaks, lo_b, hi_b) for row in ly]
-    boot = np.array(boot).reshape(-1, t_hat.size)
+        refits = [_refit(t_hat, logx, row, n_breaks, lo_b, hi_b) for row in ly]
+    boot = np.array(refits).reshape(-1, t_hat.size)
     ok = np.all(np.isfinite(boot), 1)
     n_failed = int((~ok).sum())
     boot = boot[ok]

@@ -278,8 +278,8 @@ class JointPowerLawFit:
         if bt.shape[0]:
             nci = tuple(np.nanpercentile(Nb, qq, axis=0) for qq in q)
             dci = tuple(np.nanpercentile(Db, qq, axis=0) for qq in q)
-            aci = tuple(float(v) for v in np.nanpercentile(ab, q))
-            bci = tuple(float(v) for v in np.nanpercentile(bb, q))
+            pa, pb = np.nanpercentile(ab, q), np.nanpercentile(bb, q)
+            aci, bci = (float(pa[0]), float(pa[1])), (float(pb[0]), float(pb[1]))
         else:
             nan = np.full(C.size, np.nan)
             nci = dci = (nan, nan)
@@ -395,12 +395,8 @@ def fit_joint_power_law(N, D, loss, *, weights=None, delta: float = 1e-3, n_boot
     starts = mesh[np.argsort(vals, kind="stable")[:n_polish]]
     # a few cheap LM steps on every chosen start, then L-BFGS-B on each
     starts, _ = _lm_batch(starts, ln, ld, logy, np.broadcast_to(w, (len(starts), w.size)), delta, iters=50)
-    best = None
-    for t0 in starts:
-        th, f = _lbfgsb(t0, ln, ld, logy, w, delta)
-        if best is None or f < best[1]:
-            best = (th, f)
-    th, fval = best
+    fits = [_lbfgsb(t0, ln, ld, logy, w, delta) for t0 in starts]
+    th, fval = min(fits, key=lambda tf: tf[1])
     # final LM polish (same objective); keep it only if it does not worsen the optimum
     th2, f2 = _lm_batch(th[None], ln, ld, logy, w[None], delta, iters=200)
     if f2[0] <= fval:

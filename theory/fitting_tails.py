@@ -117,14 +117,11 @@ def _fit_alt(name: str, t: np.ndarray, xmin: float, discrete: bool) -> tuple[np.
             v = -float(np.sum(ll))
         return v if np.isfinite(v) else 1e300
 
-    best = None
     starts = [x0] + ([x0 + np.array([0.0, 0.7]), x0 + np.array([-2.0, 0.5])] if name == "lognormal"
                      else [x0 + np.array([0.0, -1.0]), x0 + np.array([1.0, -2.0])])
-    for s in starts:
-        r = optimize.minimize(nll, s, method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 4000})
-        if best is None or r.fun < best.fun:
-            best = r
-    th = unpack(best.x)
+    runs = [optimize.minimize(nll, s, method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 4000})
+            for s in starts]
+    th = unpack(min(runs, key=lambda r: r.fun).x)
     with np.errstate(all="ignore"):
         ll = _logpmf(name, t, th, xmin) if discrete else _logpdf(name, t, th, xmin)
     return th, ll

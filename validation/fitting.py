@@ -45,7 +45,7 @@ X = np.geomspace(1e2, 1e5, 10)
 def noisy_curve(rng: np.random.Generator, x: np.ndarray = X) -> np.ndarray:
     """One replicate: ``seeds`` × points of (E + B x^−α)·exp(σ ξ)."""
     clean = TRUE["E"] + TRUE["B"] * x ** (-TRUE["alpha"])
-    return clean * np.exp(TRUE["sigma"] * rng.standard_normal((TRUE["seeds"], x.size)))
+    return clean * np.exp(TRUE["sigma"] * rng.standard_normal((int(TRUE["seeds"]), x.size)))
 
 
 #: one-curve laws (a single seed, residual bootstrap): the issue's case, a pure power law
@@ -57,10 +57,12 @@ SINGLE = {"chinchilla-like": {"E": 1.7, "B": 400.0, "alpha": 0.35, "x": (1e7, 1e
 
 def single_curve(name: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, float]:
     """One noisy curve of law ``name`` in :data:`SINGLE`: x, y = (E + B x^−α)·exp(σ ξ), true α."""
-    law = SINGLE[name]
-    x = np.geomspace(*law["x"][:2], int(law["x"][2]))
-    y = (law["E"] + law["B"] * x ** -law["alpha"]) * np.exp(law["sigma"] * rng.standard_normal(x.size))
-    return x, y, law["alpha"]
+    law: dict = SINGLE[name]
+    lo, hi, n = law["x"]
+    x = np.geomspace(lo, hi, int(n))
+    a = float(law["alpha"])
+    y = (law["E"] + law["B"] * x ** -a) * np.exp(law["sigma"] * rng.standard_normal(x.size))
+    return x, y, a
 
 
 def single_coverage_chunk(config: dict) -> tuple[dict, dict]:
@@ -187,8 +189,9 @@ def run(ctx) -> list[Row]:
 
 def _single_curve_rows(ctx, p) -> list[Row]:
     """One-curve coverage (studentized residual bootstrap) on three laws, with Wilson intervals."""
-    rows = []
-    arrays, meta = {}, {"laws": list(SINGLE), "true_alpha": [], "coverage": [], "wilson": [], "n_boot": p["single_boot"]}
+    rows: list[Row] = []
+    arrays: dict = {}
+    meta: dict = {"laws": list(SINGLE), "true_alpha": [], "coverage": [], "wilson": [], "n_boot": p["single_boot"]}
     for law in SINGLE:
         grid = [{"kind": "fitting-single-coverage", "law": law, **SINGLE[law], "seed": 7331, "start": s,
                  "count": p["chunk"], "n_boot": p["single_boot"]} for s in range(0, p["single_replicates"], p["chunk"])]
@@ -213,7 +216,7 @@ def _single_curve_rows(ctx, p) -> list[Row]:
 
 def _robustness_rows() -> list[Row]:
     """Scale invariance and degenerate input (issue: never confident nonsense)."""
-    rows = []
+    rows: list[Row] = []
     x = np.geomspace(1e3, 1e6, 10)
     y = (1.7 + 300 * x ** -0.6) * np.exp(0.01 * np.random.default_rng(4).standard_normal(10))
     ref = F.fit_power_law(x, y, n_boot=200, rng=1)
@@ -235,7 +238,7 @@ def _joint_rows(ctx, p) -> list[Row]:
     from nsl.theory.fitting_joint import fit_joint_power_law
     from nsl.validation import fitting_chinchilla as ch
 
-    rows = []
+    rows: list[Row] = []
     d = ch.synthetic_runs(3)
     f = fit_joint_power_law(d["N"], d["D"], d["loss"], n_boot=p["joint_boot"], rng=1)
     for k, v in ch.PUBLISHED.items():
@@ -259,13 +262,13 @@ def _joint_rows(ctx, p) -> list[Row]:
         theirs = ch.LBFGSB_OPTIMUM[k]
         rows.append(Row.check(NAME, f"Chinchilla replication (their 240 runs): {k} to 3 significant digits", theirs,
                               getattr(g, k), tolerance=0.0005 * abs(theirs), note="their notebook's L-BFGS-B optimum"))
+        bv = g.boot[:, j]
         for q, t in zip((0.025, 0.975), ch.BOOT_CI[k]):
-            v = g.boot[:, j]
-            s_ = math.sqrt(q * (1 - q) / v.size)
-            mc = (np.quantile(v, min(q + s_, 1)) - np.quantile(v, max(q - s_, 0))) / 2 * math.sqrt(2)
+            s_ = math.sqrt(q * (1 - q) / bv.size)
+            mc = (np.quantile(bv, min(q + s_, 1)) - np.quantile(bv, max(q - s_, 0))) / 2 * math.sqrt(2)
             rows.append(Row.check(NAME, f"Chinchilla replication: {k} bootstrap {q * 100:.1f}% point", t,
-                                  float(np.quantile(v, q)), tolerance=3 * mc + 5e-4,
-                                  note=f"{v.size} resamples; tolerance 3 Monte-Carlo SE + their 3-decimal rounding"))
+                                  float(np.quantile(bv, q)), tolerance=3 * mc + 5e-4,
+                                  note=f"{bv.size} resamples; tolerance 3 Monte-Carlo SE + their 3-decimal rounding"))
     co = g.compute_optimal([1e21, 1e24])
     ctx.save_artifact("joint", {"N": r["N"], "D": r["D"], "loss": r["loss"], "boot": g.boot},
                       {"fit": g.to_dict(), "source": source, "compute_optimal": co})
@@ -280,7 +283,7 @@ def _csn_rows(ctx, p) -> list[Row]:
 
     from nsl.theory.fitting_tails import compare_tail
 
-    rows = []
+    rows: list[Row] = []
     try:
         import powerlaw
     except ImportError:
@@ -315,7 +318,7 @@ def _csn_rows(ctx, p) -> list[Row]:
 def _bnsl_rows(p) -> list[Row]:
     from nsl.theory.fitting_bnsl import broken_power_law_intervals, select_n_breaks
 
-    rows = []
+    rows: list[Row] = []
     xb = np.geomspace(1.0, 1e6, 30)
     one = F.BrokenPowerLawFit(a=0.01, b=2.0, c0=0.3, c=(0.9,), d=(1e3,), f=(0.5,), rmsle=0.0, n_breaks=1)
     y = one.predict(xb) * np.exp(0.02 * np.random.default_rng(0).standard_normal(xb.size))

@@ -19,6 +19,7 @@ Numbers quoted from their notebook (``data_analysis.ipynb``, commit 9225883):
 from __future__ import annotations
 
 import csv
+import math
 import os
 from pathlib import Path
 
@@ -73,8 +74,8 @@ def synthetic_runs(rng: np.random.Generator | int = 0, n: int = 240, params: dic
     losses from ``params`` (default :data:`PUBLISHED`) times exp(σ ξ)."""
     gen = np.random.default_rng(rng)
     p = PUBLISHED if params is None else params
-    N = np.exp(gen.uniform(*np.log(N_RANGE), n))
-    C = np.exp(gen.uniform(*np.log(C_RANGE), n))
+    N = np.exp(gen.uniform(math.log(N_RANGE[0]), math.log(N_RANGE[1]), n))
+    C = np.exp(gen.uniform(math.log(C_RANGE[0]), math.log(C_RANGE[1]), n))
     D = C / (6.0 * N)
     clean = p["E"] + p["A"] * N ** -p["alpha"] + p["B"] * D ** -p["beta"]
     return {"N": N, "D": D, "C": C, "loss": clean * np.exp(sigma * gen.standard_normal(n))}
@@ -123,10 +124,10 @@ def notebook_procedure(N, D, loss, *, n_boot: int, n_grid_starts: int | None = N
             best, best_f = r.x, r.fun
     rs = np.random.RandomState(seed)
     init = np.array([6.0073404, 6.0179186, 0.5267228, 0.33917084, 0.2849083])
-    boot = []
+    refits = []
     for _ in range(n_boot):
         idx = rs.choice(allidx, size=allidx.size, replace=True)
-        boot.append(minimize(obj_grad, init, args=(idx,), jac=True, method="BFGS").x)
-    boot = np.array(boot).reshape(-1, 5)
+        refits.append(minimize(obj_grad, init, args=(idx,), jac=True, method="BFGS").x)
+    boot = np.array(refits).reshape(-1, 5)
     tr = lambda t: np.concatenate([np.exp(t[..., :3]), t[..., 3:]], -1)  # noqa: E731
     return {"best": tr(np.asarray(best)), "boot": tr(boot)}
