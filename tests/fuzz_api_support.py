@@ -162,6 +162,8 @@ OVERRIDES: dict[str, Callable[[], dict]] = {
     "nsl.theory.two_layer.integrals.inv_sqrt_difference": lambda: {"x": 2.0},
     "nsl.theory.two_layer.ode.second_layer_weights": lambda: {"v": 1.0, "n": 3, "name": "v"},
     "nsl.theory.two_layer.ode.trainable_mask": lambda: {"trainable": 4, "L": 8},
+    "nsl.theory.two_layer.plateaus.teacher_fixed_point": lambda: {"t": _op().t, "K": 2},
+    "nsl.theory.fitting_tails.compare_tail": lambda: _tail(),
     "nsl.theory.percolation.checks.check_int": lambda: {"x": 3},
     "nsl.theory.percolation.checks.check_real": lambda: {"x": 1.5},
     "nsl.theory.percolation.checks.check_int_array": lambda: {"x": np.array([1, 2, 3])},
@@ -174,6 +176,13 @@ OVERRIDES: dict[str, Callable[[], dict]] = {
     "nsl.sims.teacher_student.empirical_kernels": lambda: {"X": np.random.default_rng(0).standard_normal((6, 3)),
                                                            "width": 16},
 }
+
+def _tail():
+    from nsl.theory.fitting import fit_tail_exponent
+
+    x = _sizes()
+    return {"samples": x, "fit": fit_tail_exponent(x, xmin=2.0), "alternative": "exponential"}
+
 
 def _joint():
     g = np.random.default_rng(0)
