@@ -192,6 +192,14 @@ def linear_stability_bound(spectrum: Spectrum, *, v_student: Any = 1.0, K: int =
     return 2.0 * spectrum.N / (V * tr)
 
 
+def _left(A: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """Σ_j A_ij X_ljn for A (…, K, J) and X (…, L, J, N) -> (…, L, K, N), as one matmul over (l, n)."""
+    L, J, N = X.shape[-3:]
+    Xt = np.swapaxes(X, -3, -2).reshape(*X.shape[:-3], J, L * N)
+    out = A @ Xt  # (…, K, L·N)
+    return np.swapaxes(out.reshape(*out.shape[:-1], L, N), -3, -2)
+
+
 class TwoLayerODE:
     """The right-hand side of the eigenspace ODEs, vectorised over (batch, l, i, k, n, m).
 
@@ -269,8 +277,8 @@ class TwoLayerODE:
 
     # -- physics ---------------------------------------------------------------------------
     def covariances(self, q: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        Q = np.einsum("l,...lik->...ik", self.lam, q)
-        R = np.einsum("l,...lin->...in", self.lam, r)
+        Q = np.tensordot(q, self.lam, axes=([q.ndim - 3], [0]))
+        R = np.tensordot(r, self.lam, axes=([r.ndim - 3], [0]))
         return Q, R
 
     def i4_matrix(self, Q: np.ndarray, R: np.ndarray) -> np.ndarray:
@@ -348,11 +356,9 @@ class TwoLayerODE:
         psiS = act.psi(Qd[..., :, None], Q, Qd[..., None, :]) * v
         a = phiT @ w - phiS @ v  # (..., K)
         pre = self.eta * (lam * self.mask)[:, None, None] * v[:, None]  # (L, K, 1)
-        inner_r = (a[..., None, :, None] * r + np.einsum("...im,lmn->...lin", psiT, t)
-                   - np.einsum("...ij,...ljn->...lin", psiS, r))
+        inner_r = a[..., None, :, None] * r + _left(psiT, t) - _left(psiS, r)
         dr = pre * inner_r
-        inner_q = (a[..., None, :, None] * q + np.einsum("...im,...lkm->...lik", psiT, r)
-                   - np.einsum("...ij,...ljk->...lik", psiS, q))
+        inner_q = a[..., None, :, None] * q + _left(psiT, np.swapaxes(r, -1, -2)) - _left(psiS, q)
         G = pre * inner_q
         dq = G + np.swapaxes(G, -1, -2)
         if self.sgd_noise:
@@ -556,11 +562,9 @@ class ResidualODE(TwoLayerODE):
             psiS = psi_new * v
         pre = self.eta * (lam * self.mask)[:, None, None] * v[:, None]  # (L, K, 1)
         Et = np.swapaxes(E, -1, -2)
-        inner_E = (a[..., None, :, None] * (t + E) + np.einsum("...im,lmn->...lin", dps, t)
-                   - np.einsum("...ij,...ljn->...lin", psiS, E))
+        inner_E = a[..., None, :, None] * (t + E) + _left(dps, t) - _left(psiS, E)
         dE = pre * inner_E
-        inner_H = (a[..., None, :, None] * (D + Et) + np.einsum("...im,...lkm->...lik", dps, E)
-                   - np.einsum("...ij,...ljk->...lik", psiS, D))
+        inner_H = a[..., None, :, None] * (D + Et) + _left(dps, Et) - _left(psiS, D)
         H = pre * inner_H
         dD = H + np.swapaxes(H, -1, -2)
         if self.sgd_noise:
