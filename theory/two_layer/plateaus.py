@@ -26,10 +26,11 @@ from scipy.optimize import root
 from nsl.theory.spectra import Spectrum
 from nsl.theory.two_layer.ode import TwoLayerODE, check_eta, eg_from_covariances
 
-#: the largest ODE state :func:`escape_rate` diagonalises densely (checked before anything is built)
-ESCAPE_RATE_MAX_VARIABLES = 3000
-#: the most unknowns :func:`teacher_fixed_point` hands to the dense root finder
-TEACHER_FIXED_POINT_MAX_UNKNOWNS = 1200
+#: the largest ODE state :func:`escape_rate` linearises (checked before anything is built; dense eigen-solver
+#: up to 400 variables, ARPACK's rightmost eigenvalue of the sparse Jacobian above)
+ESCAPE_RATE_MAX_VARIABLES = 200_000
+#: the most eigenspaces :func:`teacher_fixed_point` accepts ((3 + M) vectorised ODE evaluations per step)
+TEACHER_FIXED_POINT_MAX_L = 200_000
 
 __all__ = ["FixedPoint", "TeacherFixedPoint", "teacher_fixed_point", "PlateauInfo", "symmetric_fixed_point", "plateau_height_gradient_flow", "escape_rate", "escape_time",
            "detect_plateau", "escape_time_scaling", "specialised_phase_exponent"]
@@ -119,7 +120,7 @@ def escape_rate(spectrum: Spectrum, K: int, eta: float, *, activation: str = "er
                                prefactor=prefactor)
     n_var = spectrum.L * (K * (K + 1) // 2 + K * K) + (K * (K + 1) // 2 + K * K) * (spectrum.L > 1)
     if n_var > ESCAPE_RATE_MAX_VARIABLES:
-        raise ValueError(f"escape_rate uses a dense eigen-solver: L*(K(K+1)/2 + K^2) + ... = {n_var} variables is above "
+        raise ValueError(f"escape_rate linearises the ODE: L*(K(K+1)/2 + K^2) + ... = {n_var} variables is above "
                          f"{ESCAPE_RATE_MAX_VARIABLES}; choose a smaller L (here L={spectrum.L}) or K")
     p = spectrum.multiplicities / spectrum.N
     Qs = np.full((K, K), fp.q_off / fp.tau)
@@ -130,7 +131,12 @@ def escape_rate(spectrum: Spectrum, K: int, eta: float, *, activation: str = "er
     sys = TwoLayerODE(spectrum, t, K=K, activation=activation, eta=eta, sgd_noise=sgd_noise, v_student=v, v_teacher=v)
     y = sys.pack(p[:, None, None] * Qs[None], p[:, None, None] * Rs[None])
     Jm = sys.jacobian(0.0, y)
-    ev = np.linalg.eigvals(Jm.toarray())
+    if Jm.shape[0] <= 400:
+        ev = np.linalg.eigvals(Jm.toarray())
+    else:  # the rightmost eigenvalue of the sparse arrowhead Jacobian (ARPACK); dense agrees at small n
+        from scipy.sparse.linalg import eigs
+
+        ev = eigs(Jm.tocsc(), k=3, which="LR", tol=1e-12, maxiter=20000, return_eigenvectors=False)
     return float(np.max(ev.real))
 
 
@@ -288,8 +294,10 @@ def teacher_fixed_point(spectrum: Spectrum, t: np.ndarray, K: int, eta: float, *
 
     Students that start alike stay exchangeable: the subspace Q^l_ii = a_l, Q^l_ik = b_l, R^l_in = r_ln
     is invariant under the ODE of :mod:`nsl.theory.two_layer.ode`, and the plateau is the fixed point
-    inside it, found by a root search on its L(2 + M) unknowns from the idealised-teacher point
-    (:func:`symmetric_fixed_point`).  Unlike that point it keeps the teacher's sampled overlaps
+    inside it.  Given the global (Q, R) = Σ_l λ_l (q^l, r^l), each eigenspace's equations are affine
+    in its own overlaps (the O(η) terms are linear in them, the η² term depends on (Q, R, T) only),
+    so they are solved exactly per l, and a root search runs on the 2 + M global unknowns only,
+    from the idealised-teacher point (:func:`symmetric_fixed_point`): the cost is linear in L.  Unlike that point it keeps the teacher's sampled overlaps
     t^l ≠ (m_l/N) I, which move the height by a few per cent at N ~ 10^3.
 
     Parameters
@@ -324,55 +332,60 @@ def teacher_fixed_point(spectrum: Spectrum, t: np.ndarray, K: int, eta: float, *
     if t.ndim != 3 or t.shape[0] != spectrum.L or t.shape[1] != t.shape[2] or t.shape[1] != K:
         raise ValueError(f"t must have shape (L={spectrum.L}, M, M) with M = K = {K}, got {t.shape}")
     L, M = spectrum.L, t.shape[1]
-    nu = L * (2 + M)
-    if nu > TEACHER_FIXED_POINT_MAX_UNKNOWNS:
-        raise ValueError(f"teacher_fixed_point solves L*(2+M) = {nu} unknowns densely; at most "
-                         f"{TEACHER_FIXED_POINT_MAX_UNKNOWNS} (choose L <= {TEACHER_FIXED_POINT_MAX_UNKNOWNS // (2 + M)})")
+    if L > TEACHER_FIXED_POINT_MAX_L:
+        raise ValueError(f"L must be <= {TEACHER_FIXED_POINT_MAX_L} for teacher_fixed_point, got {L}")
     sys = TwoLayerODE(spectrum, t, K=K, activation=activation, eta=eta, sgd_noise=sgd_noise, v_student=v_student,
                       v_teacher=v_teacher)
-    prefactor = "none"
     v = np.asarray(sys.v)
-    if np.allclose(v, 1.0 / np.sqrt(K)):
-        prefactor = "sqrt"
-    elif not np.allclose(v, 1.0):
-        prefactor = None
+    prefactor = "none" if np.allclose(v, 1.0) else "sqrt" if np.allclose(v, 1.0 / np.sqrt(K)) else None
     if prefactor is not None:
         fp0 = symmetric_fixed_point(K, eta, spectrum=spectrum, activation=activation, sgd_noise=sgd_noise,
                                     prefactor=prefactor)
-        a0, b0, c0, tau = fp0.q_diag, fp0.q_off, fp0.r, fp0.tau
+        g0 = np.concatenate([[fp0.q_diag, fp0.q_off], np.full(M, fp0.r)])
     else:
         tau = spectrum.trace / spectrum.N
-        a0, b0, c0 = tau / (2 * K - 1), tau / (2 * K - 1), tau / np.sqrt(K * (2 * K - 1))
-    p = spectrum.multiplicities / spectrum.N
+        g0 = np.concatenate([[tau / (2 * K - 1)] * 2, np.full(M, tau / np.sqrt(K * (2 * K - 1)))])
     eye = np.eye(K, dtype=bool)
-    scale = np.repeat(p[:, None], 2 + M, axis=1).ravel()
+    m = 2 + M
+    lam = sys.lam
 
-    def unpack(x):
-        x = x.reshape(L, 2 + M)
-        q = np.where(eye[None], x[:, 0, None, None], x[:, 1, None, None])
-        r = np.repeat(x[:, None, 2:], K, axis=1)
+    def build(x):  # x (..., m) -> q (..., K, K), r (..., K, M) in the exchangeable-student form
+        q = np.where(eye, x[..., 0, None, None], x[..., 1, None, None])
+        r = np.repeat(x[..., None, 2:], K, axis=-2)
         return q, r
 
-    def resid(z):
-        q, r = unpack(z * scale)
-        dq, dr = sys.derivatives(q, r)
-        d = dq[:, eye].mean(1)
-        o = dq[:, ~eye].mean(1)
-        rr = dr.mean(1)
-        return np.concatenate([d[:, None], o[:, None], rr], axis=1).ravel() / scale
+    def project(dq, dr):  # the m equations of the exchangeable form
+        return np.concatenate([dq[..., eye].mean(-1)[..., None], dq[..., ~eye].mean(-1)[..., None], dr.mean(-2)], -1)
 
-    z0 = np.concatenate([np.full((L, 1), a0 / tau), np.full((L, 1), b0 / tau), np.full((L, M), c0 / tau)], 1).ravel()
-    sol = root(resid, z0, method="hybr", options={"xtol": 1e-12})
-    q, r = unpack(sol.x * scale)
+    basis = np.concatenate([np.zeros((1, m)), np.eye(m)])  # x = 0 and the unit vectors
+
+    def inner(g):
+        """Given the global (Q, R) = g, each eigenspace's equations are affine in its own x_l: solve them."""
+        Qg, Rg = build(g)
+        qb, rb = build(np.repeat(basis[:, None, :], L, axis=1))  # (m+1, L, K, K)
+        dq, dr = sys.derivatives(qb, rb, Q=np.broadcast_to(Qg, (m + 1, K, K)), R=np.broadcast_to(Rg, (m + 1, K, M)))
+        F = project(dq, dr)  # (m+1, L, m)
+        c = F[0]
+        A = np.moveaxis(F[1:] - c[None], 0, -1)  # (L, m, m): column j = response to unit x_j
+        x = np.linalg.solve(A, -c[..., None])[..., 0]
+        return x
+
+    def resid(g):
+        x = inner(g)
+        return np.einsum("l,lj->j", lam, x) - g
+
+    sol = root(resid, g0, method="hybr", options={"xtol": 1e-13})
+    x = inner(sol.x)
+    q, r = build(x)
     dq, dr = sys.derivatives(q, r)
     res = float(max(np.abs(dq).max(), np.abs(dr).max()))
     Q, R = sys.covariances(q, r)
     eg = float(sys.eg_from(Q, R))
     problems = []
-    if not sol.success or not np.isfinite(res) or res > 1e-8 * max(1.0, float(np.abs(Q).max())):
+    if not np.isfinite(res) or res > 1e-9 * max(1.0, float(np.abs(Q).max())):
         problems.append(f"root search did not converge (largest derivative left {res:.3g})")
     full = np.block([[Q, R], [R.T, sys.T]])
-    if np.linalg.eigvalsh(0.5 * (full + full.T)).min() < -1e-9 * max(1.0, float(np.abs(full).max())):
+    if np.linalg.eigvalsh(0.5 * (full + full.T)).min() < -1e-7 * max(1.0, float(np.abs(full).max())):
         problems.append("the point is not a valid covariance ([[Q, R], [R^T, T]] has a negative eigenvalue)")
     if not (eg > 0):
         problems.append(f"eps_g = {eg:.4g} <= 0")
