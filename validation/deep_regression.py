@@ -84,8 +84,8 @@ PRESETS: dict[str, dict] = {
         "band_check": {"data": True, "model": False},
     },
 }
-# medium: quick's box, networks and settings, 2.1 decades of N_D, 3 seeds and longer width ladders (<= 60 min on 2
-# idle CPU cores); its model sweep runs at the largest N_D
+# medium: quick's box, networks, settings and intrinsic-dimension check, 2.1 decades of N_D, 3 seeds and longer width
+# ladders (<= 60 min on 2 idle CPU cores); its model sweep runs at the largest N_D
 PRESETS["medium"] = {
     **PRESETS["quick"],
     "data_sizes": [32, 64, 128, 256, 512, 1024, 2048, 4096],
@@ -93,8 +93,7 @@ PRESETS["medium"] = {
     "ladders": {"fcn": {"widths": [16, 32, 64, 128, 256, 512], "depth": 3},
                 "resnet": {"widths": [1, 2, 4, 8], "depth": 2},
                 "vit": {"widths": [8, 16, 32, 64], "depth": 2}},
-    "model_nd": 4096,
-    "id_check": {"arch": "fcn-128", "data_sizes": [16, 32, 64, 128, 256, 512, 1024], "seeds": [0, 1, 2]},
+    "model_nd": 4096,  # (the intrinsic-dimension check is quick's: FCN-128, N_D 16-1024, 2 seeds)
     "n_boot": 1000,
     "band_check": {"data": True, "model": True},
 }
