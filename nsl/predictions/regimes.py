@@ -36,6 +36,8 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -227,7 +229,7 @@ def _check_positive_decay(fit, what: str) -> None:
 def predict_spectrum(*, alpha_K: float | None = None, eigenvalues=None, data=None, gram=None, d: float | None = None,
                      targets=None, kernel: str = "linear", depth: int = 2, n_samples: int | None = None,
                      window: tuple[int, int] | None = None, D=None, n_boot: int = 400,
-                     seed: int = 0) -> SpectrumPrediction:
+                     seed: int = 0, progress: Callable[[str], None] | None = None) -> SpectrumPrediction:
     """Predicted exponents in the four regimes, α_D with its interval and, on request, the learning curve.
 
     Parameters
@@ -245,6 +247,7 @@ def predict_spectrum(*, alpha_K: float | None = None, eigenvalues=None, data=Non
     window : fit window (first, last), 1-based mode indices; default automatic.
     D : sample sizes for the predicted learning curve (excess test error).
     n_boot : bootstrap replicates of the fits (0: no intervals); seed : their seed.
+    progress : called with a line of text before long steps (an n x n eigendecomposition, n >= 2000).
 
     Returns
     -------
@@ -324,7 +327,8 @@ def predict_spectrum(*, alpha_K: float | None = None, eigenvalues=None, data=Non
             inp = f"{ev.size} eigenvalues" + (f" from n = {n} samples" if n else "")
         else:
             ev, v, n, inp = _spectrum_from_matrix(data, gram, targets, kernel, depth,
-                                                  need_vectors=targets is not None or Dv is not None)
+                                                  need_vectors=targets is not None or Dv is not None,
+                                                  progress=progress)
             if n_samples is not None and n_samples != n:
                 raise ValueError(f"n_samples={n_samples} disagrees with the {n} rows of the matrix")
         from nsl.theory.spectra import NoPowerLawWindow
@@ -336,6 +340,12 @@ def predict_spectrum(*, alpha_K: float | None = None, eigenvalues=None, data=Non
             if Dv is None:
                 raise
             warnings.append(f"no exponents: {exc}; the learning curve below uses the spectrum itself")
+            fit = None
+        if fit is not None and not fit.alpha > 0 and Dv is not None:
+            try:
+                _check_positive_decay(fit, "the eigenvalues")
+            except ValueError as exc:
+                warnings.append(f"no exponents: {exc} The learning curve below uses the spectrum itself")
             fit = None
         if fit is not None:
             _check_positive_decay(fit, "the eigenvalues")
@@ -424,7 +434,7 @@ def predict_spectrum(*, alpha_K: float | None = None, eigenvalues=None, data=Non
     return SpectrumPrediction(**out)
 
 
-def _spectrum_from_matrix(data, gram, targets, kernel: str, depth: int, need_vectors: bool):
+def _spectrum_from_matrix(data, gram, targets, kernel: str, depth: int, need_vectors: bool, progress=None):
     """(eigenvalues, target power or None, n, description) from a data matrix or a Gram matrix."""
     from nsl.theory.spectra import covariance_spectrum, gram_spectrum, target_power
 
@@ -451,6 +461,9 @@ def _spectrum_from_matrix(data, gram, targets, kernel: str, depth: int, need_vec
             raise ValueError(f"targets must have {n} rows (one per sample of {name}), got shape {y.shape}")
         if not np.all(np.isfinite(y)):
             raise ValueError("targets must be finite (no NaN or inf)")
+    if progress is not None and n >= 2000 and (gram is not None or need_vectors or kernel != "linear"):
+        progress(f"spectrum: {n} x {n} Gram matrix and its eigendecomposition (about (n/2000)^3 x 10 s on one "
+                 f"core: {10 * (n / 2000) ** 3:.0f} s)")
     if gram is not None:
         gs = gram_spectrum(M, vectors=y is not None)
         desc = f"Gram matrix {M.shape}"
@@ -525,7 +538,9 @@ def from_args(args: argparse.Namespace) -> SpectrumPrediction:
             D = [float(x) for x in str(args.D).split(",") if x.strip()]
         except ValueError:
             raise ValueError(f"--D must be comma-separated sample sizes, e.g. 25,50,100; got {args.D!r}") from None
-    kw = dict(window=None if args.window is None else tuple(args.window), D=D, n_boot=args.n_boot, seed=args.seed)
+    prog = None if getattr(args, "quiet", False) else (lambda s: print(s, file=sys.stderr, flush=True))
+    kw = dict(window=None if args.window is None else tuple(args.window), D=D, n_boot=args.n_boot, seed=args.seed,
+              progress=prog)
     y = None if args.targets is None else _load(args.targets, "--targets")
     if args.d is not None or aK is not None:
         if y is not None:
