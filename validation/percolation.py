@@ -16,7 +16,8 @@
 - the toy regression: single-cluster 1-NN exponent c/D = 0.5 (case 4), the aggregate model-
   and data-size curves of several seeds against Brill's closed forms (exponent), and their
   level against Brill's per-cluster law summed over each seed's own clusters (geometric mean
-  of measured/predicted over the window, interval by a bootstrap over seeds, tolerance 4 %);
+  of measured/predicted over the window, interval by a bootstrap over seeds, tolerance 5 %; quick
+  takes 10x the author's test fraction, p_valid = 0.01, so that the row can see a 10 % offset);
 - the regime switch: Euclidean 1-NN on the largest cluster of a 2-D / 3-D lattice, loss averaged
   over random linear targets (the mean squared 1-NN distance), at p_c (exponent c/D_f, D_f
   fractal) and above p_c (c/d, the dominant d-dimensional manifold), with τ(d)'s α and the
@@ -56,14 +57,14 @@ PRESETS = {
                   pc_sweeps=100, fisher_L=2048, fisher_tori=8, fisher_s=(32, 4096), fss_s2=(8, 2000),
                   df_L=[32, 64, 128, 256, 512], df_reps=60, d3_L=128, d3_tori=8, fss_s3=(8, 500),
                   d3_df_L=[16, 24, 32, 48, 64, 96], d3_df_reps=80, bethe_n=100_000, single_s=(200_000, 600_000),
-                  single_ntest=2000, single_reps=4, toy_seeds=20, toy_smax=300_000, toy_points=20,
+                  single_ntest=2000, single_reps=4, toy_seeds=10, toy_smax=300_000, toy_points=20, toy_pvalid=0.01,
                   toy_window=(3.0, 300.0), reg_L2=512, reg_L3=96, reg_reps=4, mlp_s=(30_000, 300_000),
                   mlp_steps=1500, mlp_width=32, mlp_nmax=1600, tau_tol2=0.03, tau_tol3=0.05),
     "full": dict(bond_L=1024, bond_samples=5, nz_L=64, cross_L=128, cross_sweeps=100, pc_L=[64, 128, 256],
                  pc_sweeps=200, fisher_L=4096, fisher_tori=12, fisher_s=(64, 16384), fss_s2=(16, 4000),
                  df_L=[64, 128, 256, 512, 1024], df_reps=60, d3_L=256, d3_tori=12, fss_s3=(16, 4000),
                  d3_df_L=[16, 24, 32, 48, 64, 96, 128], d3_df_reps=100, bethe_n=400_000,
-                 single_s=(300_000, 3_000_000), single_ntest=2000, single_reps=4, toy_seeds=10,
+                 single_s=(300_000, 3_000_000), single_ntest=2000, single_reps=4, toy_seeds=10, toy_pvalid=0.001,
                  toy_smax=30_000_000, toy_points=50, toy_window=(1000.0, 30000.0), reg_L2=1024, reg_L3=128,
                  reg_reps=8, mlp_s=(100_000, 1_000_000), mlp_steps=3000, mlp_width=64, mlp_nmax=10_000,
                  tau_tol2=0.01, tau_tol3=0.02),
@@ -182,8 +183,9 @@ def run_toy_seed(cfg: dict):
            zip(ds.clusters, ds.targets, levels)]
     sf = np.array([c["sf"] for c in cal])
     grid = np.geomspace(1, 3e4, cfg["points"])
-    Lm = model_scaling_curve(ds.clusters, ds.targets, sf, grid, rng, levels=levels)
-    Ld = data_scaling_curve(ds.clusters, ds.targets, sf, grid, rng, levels=levels)
+    pv = cfg.get("p_valid", 0.001)  # the author's 0.001 (full); quick takes 0.01: 10x the test sites
+    Lm = model_scaling_curve(ds.clusters, ds.targets, sf, grid, rng, levels=levels, p_valid=pv)
+    Ld = data_scaling_curve(ds.clusters, ds.targets, sf, grid, rng, levels=levels, p_valid=pv)
     arrays = {"grid": grid, "model_loss": Lm, "data_loss": Ld, "sf": sf, "sizes": ds.sizes}
     return arrays, {"n_clusters": len(ds.clusters), "n_sites": ds.n_sites, "n_rejected_small": ds.n_rejected_small,
                     "n_rejected_large": ds.n_rejected_large}
@@ -327,7 +329,7 @@ def run(ctx) -> list[Row]:
                  "reps": P["single_reps"]})
     for sd in range(P["toy_seeds"]):
         grid.append({**base, "kind": "toy", "seed": 100 + sd, "s_min": 300, "s_max": P["toy_smax"],
-                     "points": P["toy_points"], "cal_points": 50 if pre == "full" else 20})
+                     "points": P["toy_points"], "cal_points": 50 if pre == "full" else 20, "p_valid": P["toy_pvalid"]})
     pc2, pc3 = hypercubic_threshold(2), hypercubic_threshold(3)
     for d, L, p in [(2, P["reg_L2"], pc2), (2, P["reg_L2"], 0.75), (3, P["reg_L3"], pc3), (3, P["reg_L3"], 0.5)]:
         grid.append({**base, "kind": "regime", "seed": 7 + d, "d": d, "L": L, "p": p, "reps": P["reg_reps"]})
@@ -442,12 +444,13 @@ def run(ctx) -> list[Row]:
         boot = np.array([lr[rng.integers(0, lr.size, lr.size)].mean() for _ in range(2000)])
         lci = (float(np.exp(np.quantile(boot, 0.025))), float(np.exp(np.quantile(boot, 0.975))))
         ratio = float(np.exp(lr.mean()))
-        tol_lv = 0.04
-        sens = max(lci[1] - 1, 1 - lci[0]) + tol_lv
+        tol_lv = 0.05
+        sens = (lci[1] - lci[0]) / 2 + tol_lv  # half-width + tolerance: a larger offset from 1 fails
         rows.append(Row.check(SUITE, f"toy {name}-size level: measured / Brill per-cluster law over [{lo:g}, {hi:g}]",
                               1.0, ratio, ci=lci, tolerance=tol_lv,
                               note=f"geometric mean over the window and {len(toys)} seeds; sees an offset above "
-                                   f"{100 * sens:.0f} %; closed form / this prediction at the window's centre: "
+                                   f"{100 * sens:.0f} %; test fraction p_valid = {P['toy_pvalid']:g}; closed form / "
+                                   f"this prediction at the window's centre: "
                                    f"{float(th[win][len(th[win]) // 2] / np.median(pred[:, win], axis=0)[len(th[win]) // 2]):.3f}"))
     sizes_all = np.concatenate([t.arrays["sizes"] for t in toys])
     sf_all = np.concatenate([t.arrays["sf"] for t in toys])

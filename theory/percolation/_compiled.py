@@ -6,13 +6,13 @@ macOS and Windows and compiles this one loop (cached on disk after the first cal
 numba, :mod:`nsl.theory.percolation.newman_ziff` falls back to its pure-Python loop with a
 warning; both give the same observables (tests pin it).
 
-The kernel is the site-oriented form of the paper's algorithm (§II.B, Fig. 2's program):
+The kernel is the site-oriented form of the paper's algorithm (§II and its appendix program):
 occupy the sites in ``order``; each new site is a cluster of one and is merged with every
 occupied nearest neighbour by weighted union–find with path halving.  Observables are
 recorded after each site, so ``largest[n]``, ``n_clusters[n]`` and ``sum_s2[n]`` are those
 of the configuration with the first n sites occupied.  Spanning (open boundaries) keeps
 per-root face bits; wrapping (periodic boundaries) keeps, per site, the displacement to its
-parent (Machta et al., PRE 54, 1332 (1996); Newman & Ziff 2001 §II.D): a bond whose two ends
+parent (Machta et al., PRE 54, 1332 (1996); Newman & Ziff 2001, §II): a bond whose two ends
 already share a root closes a loop, which winds when the displacements around it do not add
 up to zero.
 """
@@ -27,7 +27,7 @@ _EMPTY = np.int32(-(2**31) + 1)
 @njit(cache=True, nogil=True)
 def _root(ptr, i):
     """Root of i with path halving; ``ptr[x] < 0`` marks a root of size ``-ptr[x]`` (Newman & Ziff's
-    one-array representation, §II.B), otherwise ``ptr[x]`` is the parent."""
+    one-array representation, §II), otherwise ``ptr[x]`` is the parent."""
     p = ptr[i]
     while p >= 0:
         gp = ptr[p]
