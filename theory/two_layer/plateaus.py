@@ -111,11 +111,15 @@ def symmetric_fixed_point(K: int, eta: float, *, spectrum: Spectrum | None = Non
 
 
 def escape_rate(spectrum: Spectrum, K: int, eta: float, *, activation: str = "erf", sgd_noise: bool = True,
-                prefactor: str = "none") -> float:
+                prefactor: str = "none", method: str = "auto") -> float:
     """Largest real eigenvalue μ of the eigenspace ODE linearised at the symmetric fixed point (K = M).
 
     The state is q^l = (m_l/N) Q*/τ, r^l = (m_l/N) R*/τ, t^l = (m_l/N) I (idealised teacher).
+    ``method``: 'dense' (all eigenvalues), 'arpack' (the rightmost ones of the sparse Jacobian) or
+    'auto' (dense up to 400 variables).
     """
+    if method not in ("auto", "dense", "arpack"):
+        raise ValueError(f"method must be 'auto', 'dense' or 'arpack', got {method!r}")
     fp = symmetric_fixed_point(K, eta, spectrum=spectrum, activation=activation, sgd_noise=sgd_noise,
                                prefactor=prefactor)
     n_var = spectrum.L * (K * (K + 1) // 2 + K * K) + (K * (K + 1) // 2 + K * K) * (spectrum.L > 1)
@@ -131,7 +135,7 @@ def escape_rate(spectrum: Spectrum, K: int, eta: float, *, activation: str = "er
     sys = TwoLayerODE(spectrum, t, K=K, activation=activation, eta=eta, sgd_noise=sgd_noise, v_student=v, v_teacher=v)
     y = sys.pack(p[:, None, None] * Qs[None], p[:, None, None] * Rs[None])
     Jm = sys.jacobian(0.0, y)
-    if Jm.shape[0] <= 400:
+    if method == "dense" or (method == "auto" and Jm.shape[0] <= 400):
         ev = np.linalg.eigvals(Jm.toarray())
     else:  # the rightmost eigenvalue of the sparse arrowhead Jacobian (ARPACK); dense agrees at small n
         from scipy.sparse.linalg import eigs
