@@ -236,7 +236,8 @@ def predict_spectrum(*, alpha_K: float | None = None, eigenvalues=None, data=Non
     ----------
     alpha_K : a spectrum exponent (λ_i ∝ i^−(1+α_K)), > 0; exact, so its interval is [α_K, α_K].
     eigenvalues : 1-D positive eigenvalues (any order); α_K is fitted.  ``n_samples``: how many
-        samples they were estimated from (fit window capped at n/2, curve corrected, see module doc).
+        samples they were estimated from (fit window capped at n/2); for a Gram spectrum (K/n on n
+        samples) the curve also gets the n/(n − D) factor of the module docstring.
     data : 2-D data matrix (rows = samples, n x p): the spectrum of ``kernel`` on it.
     gram : an n x n kernel Gram matrix on n samples.
     d : a data-manifold dimension > 0 (deep nets, α ≈ 4/d; heuristic).
@@ -497,7 +498,7 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help="kernel for a data matrix (default linear: the covariance spectrum)")
     p.add_argument("--depth", type=int, default=2, help="hidden layers for the NNGP/NTK kernels")
     p.add_argument("--n-samples", type=int, default=None,
-                   help="eigenvalue file measured on this many samples (caps the fit window at n/2, corrects the curve)")
+                   help="eigenvalues of a Gram matrix K/n on this many samples: fit window <= n/2, curve x n/(n-D)")
     p.add_argument("--window", type=int, nargs=2, default=None, metavar=("FIRST", "LAST"),
                    help="fit window (1-based mode indices, inclusive); default: automatic")
     p.add_argument("--D", default=None, help="sample sizes for the learning curve, e.g. 25,50,100,200")
