@@ -164,7 +164,8 @@ def predict_two_layer(beta: float, L: int, *, N: int | None = None, K: int = 2, 
     0.5
     """
     from nsl.theory.spectra import power_law_spectrum
-    from nsl.theory.two_layer.linear import (expected_d0, linear_asymptote, linear_eg_exact, linear_window,
+    from nsl.theory.two_layer.linear import (expected_d0, linear_asymptote, linear_decay_exponent, linear_eg_exact,
+                                             linear_window,
                                              symbolic_exponents)
     from nsl.theory.two_layer.ode import linear_stability_bound
 
@@ -190,7 +191,8 @@ def predict_two_layer(beta: float, L: int, *, N: int | None = None, K: int = 2, 
                         f"bound is a guide, not derived: the ODE is not run and the plateau is checked for validity")
     Q["stability_bound_eta_c"] = Quantity(eta_c, (eta_c, eta_c), "derived",
                                           "linear network: 2N/(V Tr Sigma), V = sum v_i^2")
-    Q["exponent_alpha_linear"] = Quantity(b / (1 + b), (b / (1 + b),) * 2, "derived",
+    x_lin = linear_decay_exponent(b)
+    Q["exponent_alpha_linear"] = Quantity(x_lin, (x_lin, x_lin), "derived",
                                           "linear net, eps_g ~ alpha^-beta/(1+beta) inside the window "
                                           "(gradient-flow continuum, Sec. 4)")
     Q["exponent_trainable"] = Quantity(b, (b, b), "derived",
@@ -214,7 +216,7 @@ def predict_two_layer(beta: float, L: int, *, N: int | None = None, K: int = 2, 
             "the eta^2 SGD-noise term is left out")
     if activation == "erf":
         Q["exponent_alpha_specialised_heuristic"] = Quantity(
-            b / (1 + b), None, "heuristic", "each eigenspace relaxing at a rate ~ eta lambda_l, as for the linear net")
+            x_lin, None, "heuristic", "each eigenspace relaxing at a rate ~ eta lambda_l, as for the linear net")
     if activation == "erf" and K == M and K >= 2:
         _erf_plateau(Q, warnings, sp, K, M, eta, v, w, V, b, sigma_J, prefactor, seed, ode and not above, n_boot,
                      ode_time_limit, progress, N)
