@@ -49,7 +49,8 @@ _GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
 
 
 # ----------------------------------------------------------------------------- input checks
-def _as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
+def as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
+    """A numpy Generator from ``None``, an integer seed or a Generator (shared by the fitting modules)."""
     if rng is None or isinstance(rng, (int, np.integer)):
         return np.random.default_rng(rng)
     if isinstance(rng, np.random.Generator):
@@ -57,7 +58,7 @@ def _as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
     raise ValueError(f"rng must be None, an int seed or a numpy Generator, got {type(rng).__name__}")
 
 
-def _check_xy(x, y, *, min_distinct: int = 4) -> tuple[np.ndarray, np.ndarray]:
+def check_xy(x, y, *, min_distinct: int = 4) -> tuple[np.ndarray, np.ndarray]:
     """x (n,) > 0, y (n,) or (R, n) > 0, all finite; returns float arrays, y always 2-D."""
     try:
         x = np.asarray(x, dtype=float)
@@ -83,7 +84,8 @@ def _check_xy(x, y, *, min_distinct: int = 4) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def _check_boot(n_boot: int, ci: float) -> None:
+def check_boot(n_boot: int, ci: float) -> None:
+    """Check a bootstrap size (integer >= 0) and a confidence level in (0, 1), naming the argument."""
     if not isinstance(n_boot, (int, np.integer)) or isinstance(n_boot, bool) or n_boot < 0:
         raise ValueError(f"n_boot must be an integer >= 0, got {n_boot!r}")
     if not (isinstance(ci, (int, float, np.floating)) and 0.0 < float(ci) < 1.0):
@@ -420,11 +422,11 @@ def fit_power_law(x, y, *, offset: bool = True, n_boot: int = 1000, ci: float = 
     >>> round(fit_power_law(x, 0.1 + 5 * x ** -1.3, n_boot=0).alpha, 6)
     1.3
     """
-    x, Y = _check_xy(x, y)
-    _check_boot(n_boot, ci)
+    x, Y = check_xy(x, y)
+    check_boot(n_boot, ci)
     if not isinstance(offset, (bool, np.bool_)):
         raise ValueError(f"offset must be True or False, got {offset!r}")
-    gen = _as_rng(rng)
+    gen = as_rng(rng)
     order = np.argsort(x, kind="stable")
     x, Y = x[order], Y[:, order]
     lx0 = float(np.log(x).mean())
@@ -552,7 +554,7 @@ class BrokenPowerLawFit:
         x = np.asarray(x, dtype=float)
         if np.any(~np.isfinite(x)) or np.any(x <= 0):
             raise ValueError("x must be finite and > 0")
-        return self.a + self.b * _bnsl_shape(np.log(x), self.c0, np.array(self.c), np.log(self.d), np.array(self.f))
+        return self.a + self.b * bnsl_shape(np.log(x), self.c0, np.array(self.c), np.log(self.d), np.array(self.f))
 
     def final_exponent(self) -> float:
         """The slope −d log(y − a)/d log x far beyond the last break: c0 + Σ c_i."""
@@ -562,7 +564,7 @@ class BrokenPowerLawFit:
         return asdict(self)
 
 
-def _bnsl_shape(logx, c0, c, logd, f):
+def bnsl_shape(logx, c0, c, logd, f):
     """x^(−c0) Π_i (1 + (x/d_i)^(1/f_i))^(−c_i f_i), computed in logs (stable for large x/d)."""
     logx = np.asarray(logx)
     out = -c0 * logx
@@ -583,7 +585,7 @@ def fit_broken_power_law(x, y, n_breaks: int = 1) -> BrokenPowerLawFit:
     """
     if not isinstance(n_breaks, (int, np.integer)) or not (0 <= n_breaks <= 3):
         raise ValueError(f"n_breaks must be an integer in [0, 3], got {n_breaks!r}")
-    x, Y = _check_xy(x, y, min_distinct=max(4, 3 + 3 * n_breaks))
+    x, Y = check_xy(x, y, min_distinct=max(4, 3 + 3 * n_breaks))
     order = np.argsort(x)
     x = x[order]
     logx = np.log(x)
@@ -612,7 +614,7 @@ def fit_broken_power_law(x, y, n_breaks: int = 1) -> BrokenPowerLawFit:
 
     def resid(t):
         a, lb, c0_, c_, ld_, f_ = unpack(t)
-        yh = np.abs(a) + np.exp(lb) * _bnsl_shape(logx, c0_, c_, ld_, f_)
+        yh = np.abs(a) + np.exp(lb) * bnsl_shape(logx, c0_, c_, ld_, f_)
         return np.log(yh) - logy
 
     fits = []
@@ -642,7 +644,7 @@ def local_slopes(x, y) -> np.ndarray:
     ``y`` may be 2-D (repeats × points): the geometric mean is differentiated.  For a pure
     power law y ∝ x^(−α) every entry is −α; a flattening curve shows the slope rising to 0.
     """
-    x, Y = _check_xy(x, y, min_distinct=3)
+    x, Y = check_xy(x, y, min_distinct=3)
     order = np.argsort(x)
     if np.unique(x).size != x.size:
         raise ValueError("x must not repeat values for local slopes (pass repeats as rows of y)")
@@ -663,7 +665,7 @@ def select_fit_window(x, y, *, k: int = 2, min_points: int = 4, offset: bool = F
     the smallest error wins; ties (within 1 %) go to the widest window.  Returns
     ``(lo, n)``: the window keeps the largest points, which the prediction was judged on.
     """
-    x, Y = _check_xy(x, y)
+    x, Y = check_xy(x, y)
     if not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be an integer >= 1, got {k!r}")
     if not isinstance(min_points, (int, np.integer)) or min_points < 4:
@@ -715,7 +717,9 @@ class TailFit:
         return asdict(self)
 
 
-def _disc_norm(a, xmin, xmax):
+def discrete_power_law_norm(a, xmin, xmax):
+    """Normalisation of p(x) ∝ x^-a on the integers xmin..xmax (xmax None: infinity), by Hurwitz zeta
+    (Clauset, Shalizi & Newman 2009, arXiv:0706.1062, Eq. 2.5)."""
     z = special.zeta(a, xmin)
     if xmax is not None:
         z = z - special.zeta(a, xmax + 1.0)
@@ -731,7 +735,7 @@ def _tail_mle(t: np.ndarray, xmin: float, xmax: float | None, discrete: bool) ->
         return a, (a - 1.0) / math.sqrt(n)
     if discrete:
         def nll(a):
-            return a * slog + n * math.log(_disc_norm(a, xmin, xmax))
+            return a * slog + n * math.log(discrete_power_law_norm(a, xmin, xmax))
     else:
         def nll(a):
             if abs(a - 1.0) < 1e-9:
@@ -757,7 +761,7 @@ def _tail_ks(t: np.ndarray, a: float, xmin: float, xmax: float | None, discrete:
     if discrete:
         v, cnt = np.unique(t, return_counts=True)
         emp = np.cumsum(cnt) / n
-        model = 1.0 - _disc_norm(a, v + 1.0, xmax) / _disc_norm(a, xmin, xmax) if xmax is not None else \
+        model = 1.0 - discrete_power_law_norm(a, v + 1.0, xmax) / discrete_power_law_norm(a, xmin, xmax) if xmax is not None else \
             1.0 - special.zeta(a, v + 1.0) / special.zeta(a, xmin)
         return float(np.max(np.abs(emp - model)))
     if xmax is None:
@@ -832,7 +836,7 @@ def _sample_power_law(gen, n: int, a: float, xmin: float, xmax: float | None, di
     # exact inverse CDF on a table of integers; beyond the table the continuous approximation
     top = xmax if xmax is not None else xmin + 100_000
     k = np.arange(xmin, top + 1.0)
-    pmf = k ** (-a) / _disc_norm(a, xmin, xmax)
+    pmf = k ** (-a) / discrete_power_law_norm(a, xmin, xmax)
     cdf = np.cumsum(pmf)
     out = np.empty(n)
     inside = u < cdf[-1]
@@ -917,7 +921,7 @@ def fit_tail_exponent(samples, *, discrete: bool = True, xmin: float | None = No
     if max_xmin_candidates is not None and (not isinstance(max_xmin_candidates, (int, np.integer))
                                             or max_xmin_candidates < 1):
         raise ValueError(f"max_xmin_candidates must be None or an integer >= 1, got {max_xmin_candidates!r}")
-    gen = _as_rng(rng)
+    gen = as_rng(rng)
 
     def fixed(data, xm):
         t = data[data >= xm]

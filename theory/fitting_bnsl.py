@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize
 
-from nsl.theory.fitting import BrokenPowerLawFit, _as_rng, _bnsl_shape, _check_boot, _check_xy, fit_broken_power_law
+from nsl.theory.fitting import BrokenPowerLawFit, as_rng, bnsl_shape, check_boot, check_xy, fit_broken_power_law
 
 __all__ = ["BrokenPowerLawIntervals", "broken_power_law_intervals", "BreakSelection", "select_n_breaks"]
 
@@ -53,7 +53,7 @@ def _refit(t0: np.ndarray, logx: np.ndarray, logy: np.ndarray, n_breaks: int, lo
     def resid(t):
         rest = t[3:].reshape(n_breaks, 3) if n_breaks else np.zeros((0, 3))
         with np.errstate(all="ignore"):
-            yh = abs(t[0]) + math.exp(min(t[1], 700.0)) * _bnsl_shape(logx, t[2], rest[:, 0], rest[:, 1],
+            yh = abs(t[0]) + math.exp(min(t[1], 700.0)) * bnsl_shape(logx, t[2], rest[:, 0], rest[:, 1],
                                                                         np.exp(rest[:, 2]))
             r = np.log(yh) - logy
         return np.where(np.isfinite(r), r, 1e3)  # NaN-safe: a non-finite prediction is a large residual
@@ -135,9 +135,9 @@ def broken_power_law_intervals(x, y, *, n_breaks: int = 1, n_boot: int = 200, ci
     >>> round(r.fit.final_exponent(), 2)
     1.2
     """
-    x, Y = _check_xy(x, y, min_distinct=max(4, 3 + 3 * int(n_breaks) if isinstance(n_breaks, int) else 4))
-    _check_boot(n_boot, ci)
-    gen = _as_rng(rng)
+    x, Y = check_xy(x, y, min_distinct=max(4, 3 + 3 * int(n_breaks) if isinstance(n_breaks, int) else 4))
+    check_boot(n_boot, ci)
+    gen = as_rng(rng)
     fit = fit_broken_power_law(x, Y, n_breaks=n_breaks)
     order = np.argsort(x)
     x, Y = x[order], Y[:, order]
@@ -232,7 +232,7 @@ def select_n_breaks(x, y, *, max_breaks: int = 2, k: int | None = None, toleranc
     >>> select_n_breaks(x, y).n_breaks   # doctest: +SKIP
     1
     """
-    x, Y = _check_xy(x, y)
+    x, Y = check_xy(x, y)
     if not isinstance(max_breaks, (int, np.integer)) or not 0 <= max_breaks <= 3:
         raise ValueError(f"max_breaks must be an integer in [0, 3], got {max_breaks!r}")
     if not (isinstance(tolerance, (int, float)) and tolerance >= 0):

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import optimize, special
 
-from nsl.theory.fitting import TailFit, _disc_norm
+from nsl.theory.fitting import TailFit, discrete_power_law_norm
 
 __all__ = ["LikelihoodRatio", "compare_tail", "ALTERNATIVES"]
 
@@ -171,7 +171,7 @@ def compare_tail(samples, fit: TailFit, alternative: str) -> LikelihoodRatio:
         raise ValueError(f"every sample at or above xmin={fit.xmin:g} is equal: nothing to compare")
     a, xm = fit.alpha, fit.xmin
     if fit.discrete:
-        ll_pl = -a * np.log(t) - math.log(_disc_norm(a, xm, None))
+        ll_pl = -a * np.log(t) - math.log(discrete_power_law_norm(a, xm, None))
     else:
         ll_pl = math.log(a - 1.0) - math.log(xm) - a * np.log(t / xm)
     th, ll_alt = _fit_alt(alternative, t, xm, fit.discrete)
