@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
+import sys
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -120,11 +120,9 @@ def make_figure(name: str, *, store: RunStore, out: Path, preset: str = "quick",
                 **suite_kwargs: Any) -> FigureFile:
     """Make figure ``name`` from stored artifacts (running its suite first if they are missing)
     and write ``out/NAME.png`` and ``out/NAME.csv``."""
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # figures are matplotlib.figure.Figure objects (nsl.figures.canvas): no backend is chosen and no
+    # global matplotlib state is changed here; Agg renders them.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     entry = registry.get("figure", name)
     ctx = FigureContext(entry.suite, store, preset)
@@ -144,10 +142,13 @@ def make_figure(name: str, *, store: RunStore, out: Path, preset: str = "quick",
         raise TypeError(f"figure {name!r} returned {type(res).__name__}, expected nsl.context.FigureOutput")
     out.mkdir(parents=True, exist_ok=True)
     png, csv_path = out / f"{name}.png", out / f"{name}.csv"
+    if not isinstance(res.figure.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(res.figure)  # attaches itself: a figure made without pyplot has a bare canvas
     buf = io.BytesIO()
     res.figure.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     warnings = overlapping_labels(res.figure)
-    plt.close(res.figure)
+    if "matplotlib.pyplot" in sys.modules:  # a figure module that used pyplot: free its figure
+        sys.modules["matplotlib.pyplot"].close(res.figure)
     atomic_write_bytes(png, buf.getvalue())
     write_csv(csv_path, res.table)
     return FigureFile(name, entry.suite, png, csv_path, res.caption, warnings=warnings)
