@@ -70,16 +70,27 @@ _NZ_MEM_SCRIPT = """
 import resource, sys
 import numpy as np
 from nsl.theory.percolation import newman_ziff_sweep
+
+def peak_kb():
+    # VmHWM: this interpreter's own peak (ru_maxrss would include the parent's peak from before exec)
+    try:
+        for line in open('/proc/self/status'):
+            if line.startswith('VmHWM:'):
+                return float(line.split()[1])
+    except OSError:
+        pass
+    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
 per, backend, L = sys.argv[1] == '1', sys.argv[2], int(sys.argv[3])
 newman_ziff_sweep((8, 8), np.random.default_rng(0), periodic=per, backend=backend)
-r0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+r0 = peak_kb()
 newman_ziff_sweep((L, L), np.random.default_rng(0), periodic=per, backend=backend)
-print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - r0) / 1024.0)
+print((peak_kb() - r0) / 1024.0)
 """
 
 
 def _nz_peak_mb(periodic: bool, backend: str, L: int) -> float:
-    """Peak RSS growth (MB) of one L^2 sweep in a fresh interpreter (ru_maxrss is in kB on Linux).
+    """Peak RSS growth (MB) of one L^2 sweep in a fresh interpreter (VmHWM, in kB on Linux).
 
     A first interpreter warms numba's on-disk cache, so that compiling (whose own peak can exceed
     the sweep's) stays out of the measured one."""
