@@ -11,7 +11,7 @@ from nsl.registry import figure
 @figure("fitting-coverage", suite="fitting")
 def make(ctx: FigureContext) -> FigureOutput:
     """Coverage of the bootstrap intervals of alpha over replicates."""
-    import matplotlib.pyplot as plt
+    from nsl.figures.canvas import new_figure
 
     run = ctx.load_artifact("coverage")
     a, lo, hi = run.arrays["alpha"], run.arrays["lo"], run.arrays["hi"]
@@ -20,7 +20,7 @@ def make(ctx: FigureContext) -> FigureOutput:
     a, lo, hi = a[order], lo[order], hi[order]
     cov = (lo <= true) & (true <= hi)
     i = np.arange(a.size)
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = new_figure(figsize=(8, 4))
     ax.errorbar(i[cov], a[cov], yerr=[a[cov] - lo[cov], hi[cov] - a[cov]], fmt=".", color="C0", lw=0.8,
                 label="interval covers alpha")
     ax.errorbar(i[~cov], a[~cov], yerr=[a[~cov] - lo[~cov], hi[~cov] - a[~cov]], fmt=".", color="C3", lw=0.8,
@@ -32,6 +32,5 @@ def make(ctx: FigureContext) -> FigureOutput:
     ax.set_xlabel("replicate (sorted by estimate)")
     ax.set_ylabel("fitted alpha")
     ax.legend(fontsize=8)
-    fig.tight_layout()
     return FigureOutput(fig, {"replicate": i, "alpha": a, "ci_low": lo, "ci_high": hi, "covered": cov.astype(int)},
                         "interval coverage of the exponent fit")

@@ -13,7 +13,7 @@ from nsl.registry import figure
 @figure("fitting-joint", suite="fitting")
 def make(ctx: FigureContext) -> FigureOutput:
     """Joint L(N, D) fit with its bootstrap."""
-    import matplotlib.pyplot as plt
+    from nsl.figures.canvas import new_figure
 
     run = ctx.load_artifact("joint")
     N, D, L, boot = run.arrays["N"], run.arrays["D"], run.arrays["loss"], run.arrays["boot"]
@@ -23,7 +23,7 @@ def make(ctx: FigureContext) -> FigureOutput:
     def law(n, d):
         return f["E"] + f["A"] * n ** -f["alpha"] + f["B"] * d ** -f["beta"]
 
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (a1, a2) = new_figure(1, 2, figsize=(10, 4))
     sc = a1.scatter(N, L, c=np.log10(D), s=8, cmap="viridis")
     nf = np.geomspace(N.min(), N.max(), 100)
     for d in np.quantile(D, [0.1, 0.5, 0.9]):
@@ -40,6 +40,5 @@ def make(ctx: FigureContext) -> FigureOutput:
     a2.set_ylabel("beta")
     a2.set_title(f"N_opt ~ C^a, a = {co['a']:.3f} [{co['a_ci'][0]:.3f}, {co['a_ci'][1]:.3f}]", fontsize=9)
     a2.legend(fontsize=7)
-    fig.tight_layout()
     table = {"N": N, "D": D, "loss": L, "fit": law(N, D)}
     return FigureOutput(fig, table, "joint scaling law L(N, D) and the bootstrap of its exponents")

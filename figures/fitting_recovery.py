@@ -15,13 +15,13 @@ from nsl.registry import figure
 @figure("fitting-recovery", suite="fitting")
 def make(ctx: FigureContext) -> FigureOutput:
     """Recovery of synthetic power laws (noise-free and noisy) by fit_power_law."""
-    import matplotlib.pyplot as plt
+    from nsl.figures.canvas import new_figure
 
     run = ctx.load_artifact("recovery")
     x, y0, yn = run.arrays["x"], run.arrays["y_clean"], run.arrays["y_noisy"]
     fits, fn, true = run.result["fits_clean"], run.result["fit_noisy"], run.result["true"]
     xf = np.geomspace(x.min(), x.max(), 200)
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (a1, a2) = new_figure(1, 2, figsize=(10, 4))
     a1.loglog(x, y0, "ko", label="data: 10 x^-1.5")
     for key, ls in (("True", "-"), ("False", "--")):
         f = fits[key]
@@ -44,7 +44,6 @@ def make(ctx: FigureContext) -> FigureOutput:
     a2.set_ylabel("L(x)")
     a2.set_title("noisy replicate, 95% bootstrap interval")
     a2.legend(fontsize=8)
-    fig.tight_layout()
     table = {"x": x, "y_clean": y0, "y_noisy_geomean": gm, "y_noisy_min": lo, "y_noisy_max": hi,
              "fit_noisy": fn["offset"] + fn["amplitude"] * x ** -fn["alpha"]}
     return FigureOutput(fig, table, "noise-free and noisy power laws with their fits (log-log)")

@@ -12,11 +12,11 @@ from nsl.registry import figure
 @figure("fitting-single-coverage", suite="fitting")
 def make(ctx: FigureContext) -> FigureOutput:
     """Coverage of the one-curve intervals of alpha, per law."""
-    import matplotlib.pyplot as plt
+    from nsl.figures.canvas import new_figure
 
     run = ctx.load_artifact("single-coverage")
     laws, true = run.result["laws"], run.result["true_alpha"]
-    fig, axes = plt.subplots(1, len(laws) + 1, figsize=(4 * (len(laws) + 1), 3.6))
+    fig, axes = new_figure(1, len(laws) + 1, figsize=(4 * (len(laws) + 1), 3.6))
     table: dict[str, list] = {"law": [], "replicate": [], "ci_low": [], "ci_high": [], "covered": []}
     for i, (law, a) in enumerate(zip(laws, true)):
         lo, hi = run.arrays[f"lo_{i}"], run.arrays[f"hi_{i}"]
@@ -45,6 +45,5 @@ def make(ctx: FigureContext) -> FigureOutput:
     ax.set_yticks(y, [str(v) for v in laws], fontsize=7)
     ax.set_xlabel("coverage (Wilson 95 % interval)")
     ax.legend(fontsize=7)
-    fig.tight_layout()
     return FigureOutput(fig, {k: np.asarray(v) for k, v in table.items()},
                         "one-curve interval coverage per law (studentized residual bootstrap)")

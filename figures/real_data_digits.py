@@ -10,10 +10,7 @@ from nsl.registry import figure
 @figure("real-data-digits", suite="real-data")
 def make(ctx) -> FigureOutput:
     """Digits, ReLU NTK: measured test error vs the prediction from the pool's spectrum and labels."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from nsl.figures.canvas import new_figure
 
     run = ctx.load_artifact("digits")
     a, m = run.arrays, run.result
@@ -21,7 +18,7 @@ def make(ctx) -> FigureOutput:
     splits = a["measured_splits"]
     n = m["n_pool"]
     lo, hi = np.quantile(splits, [0.025, 0.975], axis=0)
-    fig, ax = plt.subplots(1, 2, figsize=(10, 4))
+    fig, ax = new_figure(1, 2, figsize=(10, 4))
     ax[0].fill_between(D, lo, hi, color="C0", alpha=0.2, lw=0)
     ax[0].loglog(D, meas, "o", color="C0", label=f"measured on unseen digits: alpha_D = {m['alpha_D_measured']:.3f} "
                  f"[{m['alpha_D_measured_ci'][0]:.3f}, {m['alpha_D_measured_ci'][1]:.3f}]")
@@ -43,7 +40,6 @@ def make(ctx) -> FigureOutput:
     ax[1].set_xlabel("training digits D")
     ax[1].set_ylabel("ratio")
     ax[1].legend(fontsize=7)
-    fig.tight_layout()
     return FigureOutput(fig, {"D": D, "measured": meas, "measured_lo": lo, "measured_hi": hi, "predicted": pred,
                               "pool_as_population": pop, "eigenvalues_only_slope_line": slope},
                         f"scikit-learn digits (standardised), ReLU NTK depth 2, ridgeless. Prediction from a pool of "
