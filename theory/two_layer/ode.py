@@ -687,8 +687,8 @@ def _arrowhead_bdf(L: int, p: int) -> type:
 
 
 def _auto_method(sys: TwoLayerODE) -> str:
-    if sys.L == 1:
-        return "LSODA"
+    if sys.L == 1:  # LSODA (Adams while non-stiff) for small K; BDF once the specialisation cascade of large K is stiff
+        return "LSODA" if sys.p < 100 else "BDF"
     return "BDF" if sys.L * sys.p ** 3 <= 2e6 else "RK45"
 
 
@@ -698,9 +698,9 @@ def _solve_segment(sys: TwoLayerODE, y0: np.ndarray, a0: float, a1: float, grid:
     m = (grid > a0) | ((grid == a0) & (a0 == 0.0))
     m &= grid <= a1
     kw: dict[str, Any] = {}
-    if method in ("BDF", "Radau"):
+    if method in ("BDF", "Radau") and sys.aug:
         kw["jac"] = sys.jacobian
-    elif method == "LSODA":  # LSODA takes a dense Jacobian
+    elif method in ("BDF", "Radau", "LSODA"):  # L = 1: a full Jacobian, factorised by LAPACK
         kw["jac"] = lambda a, y: sys.jacobian(a, y).toarray()
     if event is not None:
         kw["events"] = event
@@ -738,7 +738,8 @@ def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: str | Ac
               alpha: np.ndarray | None = None, v_student: Any = 1.0, v_teacher: Any = 1.0, sgd_noise: bool = True,
               trainable: Any = None, method: str = "auto", rtol: float = 1e-10, atol: float = 1e-14,
               allow_unstable: bool = False, max_step: float = np.inf, residual: bool = True,
-              eg_floor: float = 1e-15, rtol_residual: float | None = None) -> TwoLayerCurve:
+              eg_floor: float = 1e-15, rtol_residual: float | None = None,
+              residual_below: float = 1e-4) -> TwoLayerCurve:
     """Integrate the eigenspace ODEs (module docstring) from ``init`` and return the learning curve.
 
     Parameters
@@ -761,7 +762,8 @@ def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: str | Ac
         None (all), an int n (only the top-n eigenspaces are trained, Sec. 4.3 of the paper) or a
         boolean mask over the L eigenspaces.
     method : str
-        A ``solve_ivp`` method, or 'auto': 'LSODA' for L = 1; for L > 1 'BDF' with the sparse
+        A ``solve_ivp`` method, or 'auto': for L = 1 'LSODA' while p < 100, else 'BDF' (full
+        Jacobian); for L > 1 'BDF' with the sparse
         arrowhead Jacobian of :meth:`TwoLayerODE.jacobian` (the spectrum spans λ_1/λ_L = L^(1+β):
         stiff) while L·p³ <= 2e6 (p = K(K+1)/2 + KM), explicit 'RK45' above that.
     rtol, atol : float
@@ -774,11 +776,17 @@ def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: str | Ac
         Largest step in α.
     residual : bool
         When K = M and the student has specialised (every student unit matched to its own
-        teacher unit with correlation > 0.99 and v = w∘π, see :func:`specialised_permutation`),
-        continue in the residual overlaps of :class:`ResidualODE` (the default).  ε_g is then
+        teacher unit with correlation > 0.99 and v = w∘π, see :func:`specialised_permutation`)
+        and ε_g is below ``residual_below`` · ε_g(0), continue in the residual overlaps of :class:`ResidualODE` (the default).  ε_g is then
         computed without cancellation, so its relative error stays ~rtol·10³ down to ε_g = 1e-12
         and below, where the ordinary overlaps lose it to rounding (1e-16 absolute).  False:
         the ordinary overlaps throughout.
+    residual_below : float
+        The residual phase starts once the student has specialised and ε_g < residual_below · ε_g(0)
+        (the ordinary overlaps are accurate above that and cheaper to integrate).
+    rtol_residual : float, optional
+        rtol of the residual phase (default max(rtol, 1e-9): its right-hand side carries relative
+        rounding ~1e-16/√ε_g, which a tighter rtol would chase with tiny steps).
     eg_floor : float
         The residual phase renews its absolute tolerances each time ε_g falls by 100 while
         ε_g > ``eg_floor``; below it they stay, and the relative accuracy degrades gracefully.
@@ -838,14 +846,18 @@ def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: str | Ac
     # phase 1: the ordinary overlaps, until the student has specialised (event) or to the end
     watch = bool(residual) and sys.K == sys.M
 
+    y_init = sys.pack(init.q, init.r)
+    theta = residual_below * float(sys.eg_from(*sys.unpack_G(y_init)))
+
     def specialised(_a, y):
         Q, R = sys.unpack_G(y)
         corr = R / np.sqrt(np.outer(np.diag(Q), np.diag(sys.T)))
-        return float(np.min(np.max(corr, axis=1))) - 0.99
+        eg = float(sys.eg_from(Q, R))
+        return min(float(np.min(np.max(corr, axis=1))) - 0.99, np.log(theta) - np.log(max(eg, 1e-300)))
 
     specialised.terminal = True  # type: ignore[attr-defined]
     specialised.direction = 1  # type: ignore[attr-defined]
-    y, a0, k = sys.pack(init.q, init.r), 0.0, 0
+    y, a0, k = y_init, 0.0, 0
     perm = None
     while True:
         sol = _solve_segment(sys, y, a0, a_end, grid, meth, rtol, atol, max_step, specialised if watch else None)
