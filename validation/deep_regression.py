@@ -68,8 +68,8 @@ PRESETS: dict[str, dict] = {
                   "fcn-128": {"family": "fcn", "width": 128, "depth": 3},
                   "resnet18-w4 (scaled down)": {"family": "resnet", "width": 4, "depth": 2},
                   "vit-16": {"family": "vit", "width": 16, "depth": 2}},
-        "ladders": {"fcn": {"widths": [16, 48, 128], "depth": 3}, "resnet": {"widths": [1, 2, 4], "depth": 2},
-                    "vit": {"widths": [8, 16, 32], "depth": 2}},
+        "ladders": {"fcn": {"widths": [16, 32, 48, 128], "depth": 3}, "resnet": {"widths": [1, 2, 3, 4], "depth": 2},
+                    "vit": {"widths": [8, 16, 24, 32], "depth": 2}},
         # the ResNet-18 layout (2 BasicBlocks per stage) at base width 4 (ResNet-18 proper: 64), its stem halving the
         # image as ResNet-18's does (a quarter of the compute, the same parameter count)
         "stem_stride": {"resnet": 2},
@@ -238,7 +238,7 @@ def _fit(x, Y, n_boot: int, seed: int, *, plateau: float | None = PLATEAU):
     if plateau is not None:
         above = np.nonzero(g > plateau)[0]
         start = int(above[-1]) + 1 if above.size else 0
-    if x.size - start < (4 if plateau is not None else 3):  # a width ladder may have 3 rungs
+    if x.size - start < 4:
         return _nan_fit()
     if x.size - start >= 6:
         lo, hi = select_fit_window(x[start:], Y[:, start:], k=2, min_points=4)
@@ -443,7 +443,7 @@ def run(ctx) -> list[Row]:
                                       note=txt + ("; OUTSIDE the paper's band" if out else "")))
             else:
                 rows.append(Row.information(SUITE, f"model/{f}/{p}: alpha_M (no band row in this preset)", fit["alpha"],
-                                            ci=fit["ci"], note=txt + "; a 3-rung ladder with one seed: information only"))
+                                            ci=fit["ci"], note=txt + "; a 4-rung ladder under a decade, one seed: information only"))
     # intrinsic dimension: alpha(d) against 4/d, and alpha(d=1) > alpha(d=2) > alpha(d=3)
     for d in (1, 2, 3):
         fit = id_fits[d]
