@@ -430,7 +430,9 @@ def run(ctx) -> list[Row]:
         rows.append(Row.at_least(SUITE, f"model/{f}: widest net not data-limited at N_D = {P['model_nd']}: "
                                         f"MSE(N_D) / MSE(N_D/2)", ratio, NOT_DATA_LIMITED,
                                  note=f"width {wmax}: mean test MSE {full_n:.3g} at N_D = {P['model_nd']} vs {half_n:.3g} at "
-                                      f"{P['model_nd'] // 2}; a data-limited net with alpha_D >= 1 would halve it (<= 0.5)"))
+                                      f"{P['model_nd'] // 2}; a data-limited net with alpha_D >= 1 would halve it (<= 0.5)"
+                                      + ("; the loss ROSE with N_D: this net is limited by its step budget (max_steps), "
+                                         "not by data or width" if ratio > 1.05 else "")))
         for p in PARAMS:
             fit = model_fits[(f, p)]
             lo, hi = fit["ci"]
