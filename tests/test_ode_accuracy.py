@@ -148,3 +148,21 @@ def test_linear_network_residual_phase_matches_closed_form_deep():
     assert curve.meta["alpha_residual"] is not None and exact.min() < 1e-12
     m = exact > 1e-13
     np.testing.assert_allclose(curve.eg[m], exact[m], rtol=1e-6)
+
+
+def test_arrowhead_newton_solve_equals_sparse_lu():
+    """The Schur-complement solve of the BDF Newton matrix I − cJ against scipy's sparse LU."""
+    from scipy.sparse import eye
+    from scipy.sparse.linalg import spsolve
+
+    from nsl.theory.two_layer.ode import _arrowhead_bdf
+
+    sp = power_law_spectrum(7, 1.0, N=70)
+    op = random_initial_conditions(sp, 2, 2, sigma_J=0.3, rng=np.random.default_rng(1))
+    sys = TwoLayerODE(sp, op.t, K=2, eta=0.3)
+    y = sys.pack(op.q, op.r)
+    J = sys.jacobian(0.0, y)
+    A = (eye(sys.n, format="csc") - 0.7 * J).tocsc()
+    solver = _arrowhead_bdf(sys.L, sys.p)(sys, 0.0, y, 1.0, jac=sys.jacobian)
+    b = np.random.default_rng(2).standard_normal(sys.n)
+    np.testing.assert_allclose(solver.solve_lu(solver.lu(A), b), spsolve(A, b), rtol=1e-9, atol=1e-12)
