@@ -10,15 +10,12 @@ from nsl.registry import figure
 @figure("percolation-loss", suite="percolation")
 def make(ctx: FigureContext) -> FigureOutput:
     """Toy regression losses vs DOF: measured medians (16-84 % over seeds) and the closed forms."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from nsl.figures.canvas import new_figure
 
     run = ctx.load_artifact("toy_curves")
     a = run.arrays
     x = a["grid"]
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.8), sharey=True)
+    fig, axes = new_figure(1, 2, figsize=(9, 3.8), sharey=True)
     table = {"dof": x}
     for ax, name, th, title in [(axes[0], "model_loss", a["theory_model"], "model scaling (Eq. 26, 29)"),
                                 (axes[1], "data_loss", a["theory_data"], "data scaling")]:
@@ -31,6 +28,5 @@ def make(ctx: FigureContext) -> FigureOutput:
         table.update({f"{name}_median": med, f"{name}_q16": q16, f"{name}_q84": q84, f"{name}_theory": th})
     axes[0].set_ylabel("test MSE")
     axes[0].legend(fontsize=7)
-    fig.tight_layout()
     return FigureOutput(fig, table, caption=f"Percolation toy (Bethe lattice z = 200 at p_c, s_max = "
                                             f"{run.result['s_max']:g}); shrinkage 1-NN on tree distance.")

@@ -11,10 +11,7 @@ from nsl.theory.percolation import critical_exponents
 @figure("percolation-phase", suite="percolation")
 def make(ctx: FigureContext) -> FigureOutput:
     """alpha_N = min(alpha, c/D) and alpha_D = min(alpha/(1+alpha), c/D), alpha = (3-tau)/(tau-2)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from nsl.figures.canvas import new_figure
 
     run = ctx.load_artifact("phase")
     tau, m = run.arrays["tau"], run.arrays["c_over_D"]
@@ -22,7 +19,7 @@ def make(ctx: FigureContext) -> FigureOutput:
     alpha = (3 - T) / (T - 2)
     aN = np.minimum(alpha, M)
     aD = np.minimum(alpha / (1 + alpha), M)
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    fig, axes = new_figure(1, 2, figsize=(10, 4), sharey=True)
     for ax, Z, name, bound in [(axes[0], aN, "alpha_N", (3 - tau) / (tau - 2)),
                                (axes[1], aD, "alpha_D", (3 - tau) / (tau - 2) / (1 + (3 - tau) / (tau - 2)))]:
         pc = ax.pcolormesh(T, M, np.log10(Z), shading="auto", cmap="viridis")
@@ -38,7 +35,6 @@ def make(ctx: FigureContext) -> FigureOutput:
         ax.set_title(name)
     axes[0].set_ylabel("c / D")
     axes[0].legend(fontsize=7, loc="lower left")
-    fig.tight_layout()
     flat_t, flat_m = T.ravel(), M.ravel()
     return FigureOutput(fig, {"tau": flat_t, "c_over_D": flat_m, "alpha_N": aN.ravel(), "alpha_D": aD.ravel()},
                         caption="Above the dashed line the exponent is set by the cluster-size law (quanta-like), "
