@@ -105,6 +105,7 @@ def predict_regimes(*, alpha_K: float | None = None, d: float | None = None, mod
         a = resolution_exponent_from_spectrum(alpha_K)
         src = f"spectrum: lambda_i ~ i^-(1+{a:g})"
     else:
+        assert d is not None  # exactly one of alpha_K and d was given (checked above)
         a = manifold_exponent(d)
         src = f"manifold: 4/d with d = {float(d):g}"
     return RegimePrediction(variance_limited_exponent("D", model), variance_limited_exponent("P", model), a, a, src, model)

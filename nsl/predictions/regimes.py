@@ -39,6 +39,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -305,7 +306,11 @@ def predict_spectrum(*, alpha_K: float | None = None, eigenvalues=None, data=Non
 
     n = n_samples
     v = None  # target power per mode
-    fit = tf = None
+    fit: Any = None
+    tf: Any = None
+    aK: float | None
+    aK_ci: tuple[float, float] | None
+    valid: tuple[float, float | None] | None
     if alpha_K is not None:
         try:
             aK = float(alpha_K)
@@ -336,7 +341,7 @@ def predict_spectrum(*, alpha_K: float | None = None, eigenvalues=None, data=Non
         from nsl.theory.spectra import NoPowerLawWindow
 
         try:
-            fit = fit_spectrum_exponent(ev, window=None if window is None else tuple(window), n_samples=n,
+            fit = fit_spectrum_exponent(ev, window=None if window is None else (int(window[0]), int(window[1])), n_samples=n,
                                         n_boot=n_boot, rng=seed)
         except NoPowerLawWindow as exc:
             if Dv is None:
@@ -352,7 +357,7 @@ def predict_spectrum(*, alpha_K: float | None = None, eigenvalues=None, data=Non
         if fit is not None:
             _check_positive_decay(fit, "the eigenvalues")
             aK = fit.alpha
-            aK_ci = None if n_boot == 0 else tuple(fit.alpha_ci)
+            aK_ci = None if n_boot == 0 else (float(fit.alpha_ci[0]), float(fit.alpha_ci[1]))
             valid = (float(fit.window[0]), float(fit.window[1]))
         else:
             aK = aK_ci = valid = None
@@ -372,7 +377,9 @@ def predict_spectrum(*, alpha_K: float | None = None, eigenvalues=None, data=Non
         out["target_exponent"] = a
         out["target_exponent_ci"] = None if n_boot == 0 else tuple(tf.alpha_ci)
         if a > 1:
+            assert b is not None  # aK is set in this branch
             ae = asymptotic_exponent(b, a)
+            assert ae.exponent is not None  # noiseless, ridgeless: a power law, no floor
             out["alpha_D"] = float(ae.exponent)
             out["alpha_D_limited_by"] = ae.limited_by
             if n_boot:
@@ -394,10 +401,11 @@ def predict_spectrum(*, alpha_K: float | None = None, eigenvalues=None, data=Non
     if aK is not None:
         out["regime"] = "resolution-limited (data): 1 << D << model size (kernel limit: model size infinite)"
     if n is not None and valid is not None:
-        valid = (valid[0], min(valid[1], n / 2))
+        valid = (valid[0], n / 2 if valid[1] is None else min(valid[1], n / 2))
     out["valid_D"] = valid
     if Dv is not None:
         if ev is None:  # exact alpha_K: a long synthetic spectrum stands for the population
+            assert b is not None
             S = SYNTHETIC_MODES
             if Dv.max() >= S / 10:
                 raise ValueError(f"D must be < {S // 10} for a curve from an exact alpha_K (the synthetic spectrum "
