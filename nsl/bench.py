@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         for m in ms:
             out.append({"benchmark": n, **m.to_dict()})
             if not args.json:
-                flag = "" if m.met is None else ("  [target %.3g: %s]" % (m.target, "met" if m.met else "NOT met"))
+                flag = "" if m.met is None else ("  [target {:.3g}: {}]".format(m.target, "met" if m.met else "NOT met"))
                 print(f"{n:18s} {m.name:44s} {m.value:12.4g} {m.unit:10s} vs {m.baseline} {m.baseline_value:.4g}: "
                       f"ratio {m.ratio:8.3g}{flag}{('  ' + m.note) if m.note else ''}")
         print(f"# {n}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
