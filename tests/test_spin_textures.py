@@ -62,7 +62,7 @@ def test_moire_period_formula_and_inverse():
 @pytest.fixture(scope="module")
 def fire_batch():
     spec = TextureSpec(generator="fire", size=16, theta_deg=(st.twist_angle(8.0), st.twist_angle(6.0)), J=(0.3, 0.6))
-    idx = np.arange(16)
+    idx = np.arange(10)
     p = st.sample_parameters(spec, 7, idx)
     jp, _ = st.moire_field(p["L"], p["r0"], p["phi"], spec.size, spec.jperp0, spec.jperp1, dtype=torch.float64)
     m0 = st.initial_state(spec, 7, idx, "train", jp)
