@@ -416,8 +416,8 @@ def fit_power_law(x, y, *, offset: bool = True, n_boot: int = 1000, ci: float = 
     Besiroglu et al. 2024, arXiv 2404.10102 §2 (bootstrap intervals); Open-Athena
     arXiv 2603.22339 §3 (variable projection).
 
-    Example
-    -------
+    Examples
+    --------
     >>> x = np.geomspace(1e2, 1e5, 10)
     >>> round(fit_power_law(x, 0.1 + 5 * x ** -1.3, n_boot=0).alpha, 6)
     1.3
@@ -582,6 +582,30 @@ def fit_broken_power_law(x, y, n_breaks: int = 1) -> BrokenPowerLawFit:
     projection on relative residuals); the best grid points are refined by
     ``scipy.optimize.least_squares`` on log residuals.  ``y`` may be 2-D (repeats × points):
     the geometric mean is fitted.
+
+    Parameters
+    ----------
+    x : (n,) positive abscissae, at least max(4, 3 + 3·n_breaks) distinct values.
+    y : (n,) or (repeats, n) positive values; the geometric mean over repeats is fitted.
+    n_breaks : number of breaks, integer in [0, 3] (0: a power law with an offset).
+
+    Returns
+    -------
+    BrokenPowerLawFit
+        The parameters a, b, c0, c_i, d_i, f_i of Eq. 1, the RMS log error ``rmsle`` of the
+        fit, and ``n_breaks``; ``final_exponent()`` is c0 + Σ c_i.
+
+    References
+    ----------
+    Caballero, Gupta, Rish & Krueger 2022, "Broken Neural Scaling Laws", arXiv 2210.14891,
+    Eq. 1 (the functional form) and §3 (fitting by grid search then least squares).
+
+    Examples
+    --------
+    >>> x = np.geomspace(10, 1e4, 12)
+    >>> fit = fit_broken_power_law(x, 0.05 + 2 * x ** -0.5 * (1 + x / 300) ** -1.0)
+    >>> round(fit.c0, 3), round(fit.final_exponent(), 3), round(fit.d[0])
+    (0.5, 1.5, 300)
     """
     if not isinstance(n_breaks, (int, np.integer)) or not (0 <= n_breaks <= 3):
         raise ValueError(f"n_breaks must be an integer in [0, 3], got {n_breaks!r}")
@@ -643,6 +667,27 @@ def local_slopes(x, y) -> np.ndarray:
 
     ``y`` may be 2-D (repeats × points): the geometric mean is differentiated.  For a pure
     power law y ∝ x^(−α) every entry is −α; a flattening curve shows the slope rising to 0.
+
+    Parameters
+    ----------
+    x : (n,) positive abscissae, at least 3 distinct values, none repeated.
+    y : (n,) or (repeats, n) positive values.
+
+    Returns
+    -------
+    numpy.ndarray
+        (n,) local slopes d log y / d log x, in the order of ``x`` as given.
+
+    References
+    ----------
+    Alabdulmohsin, Neyshabur & Zhai 2022, "Revisiting Neural Scaling Laws in Language and
+    Vision", arXiv 2209.06640, §2 (the local log-log slope as a diagnostic of the regime).
+
+    Examples
+    --------
+    >>> x = np.geomspace(1, 1e3, 8)
+    >>> bool(np.allclose(local_slopes(x, 3 * x ** -0.7), -0.7))
+    True
     """
     x, Y = check_xy(x, y, min_distinct=3)
     order = np.argsort(x)
@@ -664,6 +709,33 @@ def select_fit_window(x, y, *, k: int = 2, min_points: int = 4, offset: bool = F
     points (Alabdulmohsin et al. 2022: a law is as good as its extrapolation).  The cutoff with
     the smallest error wins; ties (within 1 %) go to the widest window.  Returns
     ``(lo, n)``: the window keeps the largest points, which the prediction was judged on.
+
+    Parameters
+    ----------
+    x : (n,) positive abscissae, n >= min_points + k.
+    y : (n,) or (repeats, n) positive values.
+    k : number of largest-x points held out to judge each fit, integer >= 1.
+    min_points : fewest points in a fit, integer >= 4.
+    offset : fit E + B·x^(−α) (True) or B·x^(−α) (False) in each window.
+
+    Returns
+    -------
+    tuple of int
+        ``(lo, n)``: the window is ``sorted(x)[lo:n]``.
+
+    References
+    ----------
+    Alabdulmohsin, Neyshabur & Zhai 2022, arXiv 2209.06640, §2 (a scaling law judged by its
+    extrapolation to the largest scales held out of the fit).
+
+    Examples
+    --------
+    A pure power law whose first three points bend away: the window starts after them.
+
+    >>> x = np.geomspace(1, 1e4, 12)
+    >>> y = x ** -0.5 * np.r_[0.3, 0.5, 0.8, np.ones(9)]
+    >>> select_fit_window(x, y)
+    (3, 12)
     """
     x, Y = check_xy(x, y)
     if not isinstance(k, (int, np.integer)) or k < 1:
@@ -888,8 +960,8 @@ def fit_tail_exponent(samples, *, discrete: bool = True, xmin: float | None = No
     Clauset, Shalizi & Newman, SIAM Rev. 51, 661 (2009), arXiv 0706.1062: Eqs. 3.1, 3.5,
     §3.3 (x_min by KS), §3.4 (bootstrap errors), §4.1 (goodness of fit).
 
-    Example
-    -------
+    Examples
+    --------
     >>> s = (1.0 - np.random.default_rng(0).random(5000)) ** (-1 / 1.5)
     >>> round(fit_tail_exponent(s, discrete=False, xmin=1.0).alpha, 1)
     2.5

@@ -127,8 +127,8 @@ def broken_power_law_intervals(x, y, *, n_breaks: int = 1, n_boot: int = 200, ci
     Caballero et al. 2022, arXiv 2210.14891, Eq. 1 (the law); Davison & Hinkley 1997 §6.2
     (residual and case bootstraps for regression).
 
-    Example
-    -------
+    Examples
+    --------
     >>> x = np.geomspace(1, 1e6, 30)
     >>> true = BrokenPowerLawFit(0.01, 2.0, 0.3, (0.9,), (1e3,), (0.5,), 0.0, 1)
     >>> r = broken_power_law_intervals(x, true.predict(x), n_breaks=1, n_boot=20, rng=0)
@@ -225,8 +225,8 @@ def select_n_breaks(x, y, *, max_breaks: int = 2, k: int | None = None, toleranc
     Caballero et al. 2022, arXiv 2210.14891 §3 (extrapolation as the test of the law);
     Alabdulmohsin et al. 2022, arXiv 2209.06640 (choosing a law by extrapolation error).
 
-    Example
-    -------
+    Examples
+    --------
     >>> x = np.geomspace(1, 1e6, 30)
     >>> y = BrokenPowerLawFit(0.01, 2.0, 0.3, (0.9,), (1e3,), (0.5,), 0.0, 1).predict(x)
     >>> select_n_breaks(x, y).n_breaks   # doctest: +SKIP

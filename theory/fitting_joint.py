@@ -239,8 +239,8 @@ class JointPowerLawFit:
         -------
         ComputeOptimal
 
-        Example
-        -------
+        Examples
+        --------
         >>> fit.compute_optimal([1e21, 1e24]).a   # doctest: +SKIP
         """
         C = np.atleast_1d(np.asarray(C, float))
@@ -353,8 +353,8 @@ def fit_joint_power_law(N, D, loss, *, weights=None, delta: float = 1e-3, n_boot
     fit); Besiroglu et al. 2024, arXiv 2404.10102, §2–3 (the replication: 240 runs, 4000
     bootstrap resamples, A = 482.01, B = 2085.43, E = 1.8172, α = 0.3478, β = 0.3658).
 
-    Example
-    -------
+    Examples
+    --------
     >>> N = np.repeat(np.geomspace(1e7, 1e10, 8), 6); D = np.tile(np.geomspace(1e9, 1e12, 6), 8)
     >>> fit = fit_joint_power_law(N, D, 1.7 + 400 * N**-0.34 + 410 * D**-0.28, n_boot=0)
     >>> round(fit.alpha, 3), round(fit.beta, 3)

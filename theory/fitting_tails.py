@@ -145,8 +145,8 @@ def compare_tail(samples, fit: TailFit, alternative: str) -> LikelihoodRatio:
     Clauset, Shalizi & Newman 2009, SIAM Rev. 51, 661, arXiv 0706.1062, §5.1 and Eqs. 5.1–5.5
     (Vuong 1989, Econometrica 57, 307).
 
-    Example
-    -------
+    Examples
+    --------
     >>> s = (1.0 - np.random.default_rng(0).random(3000)) ** (-1 / 1.5)
     >>> from nsl.theory.fitting import fit_tail_exponent
     >>> compare_tail(s, fit_tail_exponent(s, discrete=False, xmin=1.0), "exponential").favours

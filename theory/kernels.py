@@ -2,7 +2,8 @@
 
 Layer recursion (Neal 1996; Cho & Saul 2009; Williams 1997; Jacot et al. 2018; Lee et al. 2019),
 NTK parameterisation h^1 = σ_w W^1 x/√d + σ_b b^1, h^{l+1} = σ_w W^{l+1} φ(h^l)/√n + σ_b b^{l+1},
-W, b ~ N(0, 1); ``depth`` hidden layers, one linear read-out (reference note four_regimes.md §5):
+W, b ~ N(0, 1); ``depth`` hidden layers, one linear read-out (Lee et al. 2018, arXiv 1711.00165, §2;
+Jacot et al. 2018, arXiv 1806.07572, Theorem 1):
 
     K^1 = σ_w² x·x'/d + σ_b²,   Θ^1 = K^1
     K^{l+1} = σ_w² E[φ(u)φ(v)] + σ_b²,   Θ^{l+1} = K^{l+1} + σ_w² E[φ'(u)φ'(v)] Θ^l
@@ -66,6 +67,28 @@ def fc_kernels(X1, X2=None, *, depth: int = 1, activation: str = "relu", sigma_w
     depth : number of hidden layers, integer >= 1.
     activation : 'relu' or 'erf'.
     sigma_w2 : weight variance σ_w² > 0; sigma_b2 : bias variance σ_b² >= 0.
+
+    Returns
+    -------
+    NetworkKernels
+        ``nngp`` (K^{L+1}) and ``ntk`` (Θ^{L+1}) of shape (n1, n2), with the arguments used.
+
+    References
+    ----------
+    Lee, Bahri, Novak, Schoenholz, Pennington & Sohl-Dickstein 2018, "Deep Neural Networks as
+    Gaussian Processes", arXiv 1711.00165, §2 (the NNGP recursion); Jacot, Gabriel & Hongler
+    2018, "Neural Tangent Kernel", arXiv 1806.07572, Theorem 1 (the NTK recursion); Cho & Saul
+    2009, "Kernel Methods for Deep Learning", NeurIPS 22 (the ReLU arc-cosine kernel of
+    degree 1); Williams 1997, "Computing with Infinite Networks", NeurIPS 9 (the erf kernel).
+
+    Examples
+    --------
+    Orthogonal inputs of squared norm d through one ReLU layer with σ_w² = 2: the NNGP is 2 on
+    the diagonal and 2/π off it, the NTK 4 and 2/π.
+
+    >>> k = fc_kernels(np.sqrt(3) * np.eye(3))
+    >>> np.round(k.nngp[0], 4), np.round(k.ntk[0], 4)
+    (array([2.    , 0.6366, 0.6366]), array([4.    , 0.6366, 0.6366]))
     """
     try:
         X1 = np.asarray(X1, dtype=float)
