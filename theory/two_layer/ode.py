@@ -208,9 +208,10 @@ class TwoLayerODE:
 
     State: y = [X^1, ..., X^L, G] with X^l = (q^l_ik for i <= k, r^l_in) (p = K(K+1)/2 + KM
     numbers per eigenspace) and G = (Q_ik for i <= k, R_in) = Σ_l λ_l X^l carried as extra
-    variables.  Given G, each X^l evolves on its own, so the Jacobian is block diagonal in l
-    plus p dense rows and columns (an arrowhead): :meth:`jacobian` builds it as a sparse
-    matrix from 2p+1 batched evaluations, and the stiff solver's LU stays O(L p^3) instead of
+    variables (for L = 1, G = λ_1 X^1 is not carried).  Given G, each X^l evolves on its own,
+    so the Jacobian is block diagonal in l plus p dense rows and columns (an arrowhead):
+    :meth:`jacobian` builds it as a sparse matrix from 2p+1 batched evaluations, and the stiff
+    solver's Newton systems (``_arrowhead_bdf``: a Schur complement) stay O(L p^3) instead of
     O((Lp)^3).  G = Σ_l λ_l X^l is a linear invariant of the augmented system, which linear
     multistep and Runge–Kutta methods preserve.
     """
