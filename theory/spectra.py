@@ -74,6 +74,24 @@ def power_law_spectrum(L: int, beta: float, *, N: int, normalize: str = "trace")
     beta : spectral exponent β > 0 (β = 0 is allowed only with L = 1, the isotropic case).
     N : input dimension.
     normalize : ``"trace"`` (Tr Σ = N) or ``"top"`` (λ_1 = 1).
+
+    Returns
+    -------
+    Spectrum
+        L distinct eigenvalues, descending, each with multiplicity N/L.
+
+    References
+    ----------
+    Worschech & Rosenow 2024, "Analyzing Neural Scaling Laws in Two-Layer Networks with
+    Power-Law Data Spectra", arXiv 2410.09005, §2 (λ_l = λ_+ l^−(1+β), Tr Σ = N); Bahri, Dyer,
+    Kaplan, Lee & Sharma 2024, "Explaining Neural Scaling Laws", arXiv 2102.06701, Eq. 3
+    (the same law written λ_i ∝ i^−(1+α_K)).
+
+    Examples
+    --------
+    >>> s = power_law_spectrum(4, 1.0, N=8)
+    >>> s.L, s.N, round(s.trace, 6), s.multiplicities.tolist()
+    (4, 8, 8.0, [2, 2, 2, 2])
     """
     if not isinstance(N, (int, np.integer)) or N < 1:
         raise ValueError(f"N must be an integer >= 1, got {N!r}")
@@ -98,6 +116,26 @@ def spectrum_from_eigenvalues(eigenvalues: np.ndarray, *, rtol: float = 1e-10) -
     """Group equal eigenvalues (within ``rtol``) into a :class:`Spectrum` (descending order).
 
     Any positive spectrum works, the isotropic one (all equal) included.
+
+    Parameters
+    ----------
+    eigenvalues : positive, finite eigenvalues, any order, any shape (flattened).
+    rtol : relative gap in [0, 1) below which neighbouring sorted eigenvalues are one group.
+
+    Returns
+    -------
+    Spectrum
+        The group means (descending) with the group sizes as multiplicities.
+
+    References
+    ----------
+    Worschech & Rosenow 2024, arXiv 2410.09005, §2 (a spectrum as distinct eigenvalues with
+    multiplicities).
+
+    Examples
+    --------
+    >>> spectrum_from_eigenvalues([1.0, 0.5, 1.0, 0.5, 0.5]).multiplicities.tolist()
+    [2, 3]
     """
     ev = np.asarray(eigenvalues, dtype=float).ravel()
     if ev.size == 0:
@@ -131,7 +169,28 @@ __all__ += [
 
 
 def check_eigenvalues(eigenvalues, name: str = "eigenvalues") -> np.ndarray:
-    """Return ``eigenvalues`` as a 1-D float array sorted descending; ValueError unless all are finite and > 0."""
+    """Return ``eigenvalues`` as a 1-D float array sorted descending; ValueError unless all are finite and > 0.
+
+    Parameters
+    ----------
+    eigenvalues : array-like of eigenvalues (flattened).
+    name : the argument name used in the error message.
+
+    Returns
+    -------
+    numpy.ndarray
+        1-D float array, sorted descending.
+
+    References
+    ----------
+    Bahri, Dyer, Kaplan, Lee & Sharma 2024, arXiv 2102.06701, Eq. 3 (the spectrum λ_i,
+    indexed in descending order, whose exponent the fits estimate).
+
+    Examples
+    --------
+    >>> check_eigenvalues([0.5, 2.0, 1.0]).tolist()
+    [2.0, 1.0, 0.5]
+    """
     try:
         ev = np.asarray(eigenvalues, dtype=float).ravel()
     except (TypeError, ValueError):
@@ -179,6 +238,30 @@ def covariance_spectrum(X, *, center: bool = True, vectors: bool = False, rtol: 
     Σ̂ = (X − x̄)ᵀ(X − x̄)/n (``center=False``: XᵀX/n); computed through the smaller of the d × d
     covariance and the n × n Gram matrix.  Eigenvalues ≤ ``rtol``·λ_max (rank deficiency,
     round-off) are dropped.  ``vectors=True`` returns the d-dimensional principal directions.
+
+    Parameters
+    ----------
+    X : (n, d) data matrix, n >= 2, finite.
+    center : subtract the sample mean first.
+    vectors : also return the principal directions (columns, d-dimensional).
+    rtol : relative cut-off in [0, 1) for eigenvalues kept.
+
+    Returns
+    -------
+    EmpiricalSpectrum
+        ``values`` descending (all > rtol·λ_max), ``vectors`` or None, ``n_samples = n``,
+        ``kind = "covariance"``.
+
+    References
+    ----------
+    Bahri, Dyer, Kaplan, Lee & Sharma 2024, arXiv 2102.06701, Eq. 3 and Fig. 2b (the feature
+    covariance spectrum whose exponent α_K sets the resolution-limited exponents).
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 2.0], [0.0, -2.0]])
+    >>> covariance_spectrum(X).values.tolist()
+    [2.0, 0.5]
     """
     try:
         X = np.asarray(X, dtype=float)
@@ -206,6 +289,30 @@ def gram_spectrum(K, *, vectors: bool = True, rtol: float = 1e-12) -> EmpiricalS
 
     ``K`` must be square, finite and symmetric (to 1e-8 relative).  Eigenvalues ≤ ``rtol``·λ_max are
     dropped with their eigenvectors (columns of ``vectors``, unit norm, n-dimensional).
+
+    Parameters
+    ----------
+    K : (n, n) symmetric Gram matrix, n >= 2, finite.
+    vectors : also return the eigenvectors (columns of ``vectors``).
+    rtol : relative cut-off in [0, 1) for eigenvalues kept.
+
+    Returns
+    -------
+    EmpiricalSpectrum
+        ``values`` (eigenvalues of K/n, descending), ``vectors`` (n, k) or None,
+        ``n_samples = n``, ``kind = "gram"``.
+
+    References
+    ----------
+    Bordelon, Canatar & Pehlevan 2020, "Spectrum Dependent Learning Curves in Kernel Regression
+    and Wide Neural Networks", arXiv 2002.02561, §2 (the kernel's eigen-decomposition on the
+    data distribution); Bahri, Dyer, Kaplan, Lee & Sharma 2024, arXiv 2102.06701, Eq. 3.
+
+    Examples
+    --------
+    >>> g = gram_spectrum(np.diag([4.0, 2.0, 1.0]))
+    >>> np.round(g.values, 4).tolist(), g.vectors.shape
+    ([1.3333, 0.6667, 0.3333], (3, 3))
     """
     try:
         K = np.asarray(K, dtype=float)
@@ -232,6 +339,28 @@ def target_power(spectrum: EmpiricalSpectrum, y) -> np.ndarray:
     For y_a = f*(x_a) = Σ_k w̄_k √η_k φ_k(x_a) this estimates v_k = η_k w̄_k² (Bordelon et al. 2020,
     the input of the spectral learning curve).  ``y`` may be (n,) or (n, m) for m outputs (the
     powers are summed over outputs).  Needs ``spectrum`` from :func:`gram_spectrum` with vectors.
+
+    Parameters
+    ----------
+    spectrum : EmpiricalSpectrum from :func:`gram_spectrum` with ``vectors=True``.
+    y : (n,) or (n, m) labels at the samples the Gram matrix was built on.
+
+    Returns
+    -------
+    numpy.ndarray
+        (k,) target power per mode, in the order of ``spectrum.values``; it sums to |y|²/n
+        when no mode was dropped.
+
+    References
+    ----------
+    Bordelon, Canatar & Pehlevan 2020, arXiv 2002.02561, §2 (the target's weights w̄_k in the
+    kernel eigenbasis, which enter the learning curve through η_k w̄_k²).
+
+    Examples
+    --------
+    >>> g = gram_spectrum(np.diag([4.0, 2.0, 1.0]))
+    >>> np.round(target_power(g, np.array([1.0, 0.0, 0.0])), 4).tolist()
+    [0.3333, 0.0, 0.0]
     """
     if not isinstance(spectrum, EmpiricalSpectrum) or spectrum.vectors is None or spectrum.kind != "gram":
         raise ValueError("spectrum must be an EmpiricalSpectrum from gram_spectrum(..., vectors=True)")
@@ -300,7 +429,8 @@ def fit_spectrum_exponent(eigenvalues, window: tuple[int, int] | None = None, *,
     eigenvalues : positive, finite eigenvalues (sorted here, descending).
     window : (first, last) 1-based mode indices, inclusive; ``None`` chooses it automatically.
     n_samples : when the spectrum was estimated from n samples, the automatic window stops at n/2
-        (the finite-sample tail is unreliable; reference note §7.7).
+        (the finite-sample tail is unreliable; Bahri et al. 2024, arXiv 2102.06701, Fig. 2b fits
+        the middle of the spectrum).
     skip : the automatic window starts after the first ``skip`` modes (>= 0).
     min_decades : the automatic window must span at least this many decades (> 0).
     tol : largest allowed |log residual| of the log-binned spectrum in the automatic window (> 0).
@@ -311,6 +441,29 @@ def fit_spectrum_exponent(eigenvalues, window: tuple[int, int] | None = None, *,
     [skip + 1, n_max] (n_max = n_samples/2 or the number of modes), the one spanning most decades
     whose straight-line fit in log–log has all residuals ≤ ``tol``.  If none spans
     ``min_decades``, :class:`NoPowerLawWindow` is raised (no number is printed for a non-power law).
+
+    Returns
+    -------
+    SpectrumFit
+        α_K with its bootstrap interval, the decay 1 + α_K, the amplitude, the window used and
+        the largest log residual in it.
+
+    Raises
+    ------
+    NoPowerLawWindow
+        When no automatic window of ``min_decades`` fits a power law within ``tol``.
+
+    References
+    ----------
+    Bahri, Dyer, Kaplan, Lee & Sharma 2024, "Explaining Neural Scaling Laws", arXiv 2102.06701,
+    Eq. 3 (λ_i ∝ i^−(1+α_K)) and Fig. 2b (the exponent fitted on the middle of the spectrum,
+    away from the first modes and the finite-sample tail).
+
+    Examples
+    --------
+    >>> f = fit_spectrum_exponent(np.arange(1, 501.0) ** -2.0, n_boot=0)
+    >>> round(f.alpha, 3), f.window[1]
+    (1.0, 500)
     """
     from nsl.theory.fitting import fit_power_law
 
@@ -383,8 +536,32 @@ def fit_target_exponent(target_power, window: tuple[int, int], *, per_decade: in
     """Fit v_k ∝ k^−a on modes ``window`` = (first, last) (1-based, inclusive) and return the PowerLawFit (alpha = a).
 
     Per-mode target powers from label projections scatter like χ²₁ (one draw per mode), so they are
-    averaged over log-spaced bins of modes first (reference note §3, step 2); bins with zero power
+    averaged over log-spaced bins of modes first; bins with zero power
     are dropped.  Needs >= 4 non-empty bins.
+
+    Parameters
+    ----------
+    target_power : per-mode target powers v_k >= 0 (e.g. from :func:`target_power`), mode 1 first.
+    window : (first, last) 1-based mode indices, inclusive, first < last.
+    per_decade : log-spaced bins per decade, integer >= 2.
+    n_boot, ci, rng : passed to :func:`nsl.theory.fitting.fit_power_law`.
+
+    Returns
+    -------
+    PowerLawFit
+        The fit of the binned powers; ``alpha`` is the exponent a of v_k ∝ k^−a.
+
+    References
+    ----------
+    Bordelon, Canatar & Pehlevan 2020, arXiv 2002.02561, §2 (the target power per mode);
+    Spigler, Geiger & Wyart 2020, "Asymptotic learning curves of kernel methods", arXiv
+    1905.10843 (the learning-curve exponent from the spectrum's and the target's decay).
+
+    Examples
+    --------
+    >>> v = np.arange(1, 1001.0) ** -1.5
+    >>> round(fit_target_exponent(v, (1, 1000), n_boot=0).alpha, 1)
+    1.5
     """
     from nsl.theory.fitting import fit_power_law
 
