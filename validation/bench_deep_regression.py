@@ -5,7 +5,7 @@
    the generator every preset used until issue 11 (~55 samples/s on one core then), still the GPU
    path.  Both run in this process on the same samples, interleaved (A B A B), so machine load hits
    both; the issue asks for >= 2x.  Measured on the old bench's box (L_M 10–30 px, J 0.5–2,
-   J⊥¹ = 0.5, random origin) and on the presets' physical box.
+   J⊥¹ = 0.5, random origin) and on the full preset's physical box (32², L_M 10–16 px, J 0.3–0.8).
 2. **Training throughput** per architecture of the preset's data sweep against what its data
    sweep (every N_D, every learning rate at seed 0, the other seeds at one rate) needs in a
    third of the preset's budget (quick: 300 s on 2 processes; medium: 3600 s on 2 processes).
@@ -130,7 +130,7 @@ def bench(quick: bool = True, device: str = "cpu") -> list:
         warnings.simplefilter("ignore", UserWarning)  # the old box holds ~1 period at its longest: known
         old_box = TextureSpec(**OLD_BOX)
     for label, spec in (("old bench box", old_box),
-                        ("preset box", TextureSpec.from_dict(PRESETS["medium"]["spec"]))):
+                        ("the full preset's box", TextureSpec.from_dict(PRESETS["full"]["spec"]))):
         new, old = fire_side_by_side(spec, n, device=device)
         out.append(Measurement(f"FIRE 32^2 samples/s, one core, {label}", new, "samples/s",
                                "torch batched FIRE (the generator before issue 11), same run", old,
