@@ -35,7 +35,7 @@ MEM_BUDGET_MB = 4096.0
 QUICK_BUDGET_S = 300.0
 COLD_GEN_BUDGET_S = 180.0
 # the box the FIRE benchmark used before issue 11 (TextureSpec's old defaults)
-OLD_BOX = {"generator": "fire", "size": 32, "theta_deg": (1.91, 5.73), "J": (0.5, 2.0), "jperp1": 0.5,
+OLD_BOX: dict = {"generator": "fire", "size": 32, "theta_deg": (1.91, 5.73), "J": (0.5, 2.0), "jperp1": 0.5,
            "random_origin": True}
 
 

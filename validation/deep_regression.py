@@ -345,9 +345,9 @@ def run(ctx) -> list[Row]:
         grid += [_cell(P, base, spec={**spec_full, "free": free}, family=f, width=w, depth=dp, n_train=n,
                        lr=b.config["lr"], seed=s) for s in seeds if s != 0]
     runs = ctx.sweep(cell_fn, grid, desc="deep-regression seeds") if grid else []
-    by = {(*k, 0): v for k, v in best.items()}
+    by = {k + (0,): v for k, v in best.items()}
     for r in runs:
-        by[(*_ckey(r.config), r.config["seed"])] = r
+        by[_ckey(r.config) + (r.config["seed"],)] = r
 
     def mse(free, f, w, dp, n, s, p):
         return by[(tuple(free), f, w, dp, n, s)].result["test_mse"][p]
