@@ -28,17 +28,84 @@ __all__ = ["BetheCluster", "sample_bethe_cluster_sizes", "bethe_pc", "bethe_clus
 
 
 def check_coordination(z) -> int:
-    """``z`` as an int in [3, 10**6], else ``ValueError``/``TypeError`` naming z and the range."""
+    """``z`` as an int in [3, 10**6], else ``ValueError``/``TypeError`` naming z and the range.
+
+    Parameters
+    ----------
+    z : coordination number of the Bethe lattice.
+
+    Returns
+    -------
+    int
+        ``z`` as a Python int.
+
+    References
+    ----------
+    None: argument checking only (z >= 3 is the smallest tree with a percolation threshold below
+    1).
+
+    Examples
+    --------
+    >>> check_coordination(200)
+    200
+    """
     return check_int(z, "z", lo=3, hi=10**6)
 
 
 def bethe_pc(z: int) -> float:
-    """Percolation threshold of the Bethe lattice, p_c = 1/(z - 1)."""
+    """Percolation threshold of the Bethe lattice, p_c = 1/(z - 1).
+
+    Parameters
+    ----------
+    z : coordination number, integer in [3, 10**6].
+
+    Returns
+    -------
+    float
+        p_c = 1/(z − 1).
+
+    References
+    ----------
+    Fisher & Essam 1961, J. Math. Phys. 2, 609 (no arXiv); Stauffer & Aharony 1994,
+    *Introduction to Percolation Theory*, 2nd ed. (no arXiv), §2.3 (the Bethe lattice); Brill
+    2024, "Neural Scaling Laws Rooted in the Data Distribution", arXiv 2412.07942, whose toy
+    data use z = 200.
+
+    Examples
+    --------
+    >>> bethe_pc(3), round(bethe_pc(200), 7)
+    (0.5, 0.0050251)
+    """
     return 1.0 / (check_coordination(z) - 1)
 
 
 def bethe_cluster_numbers(s: np.ndarray, p: float, z: int) -> np.ndarray:
-    """Exact n_s per site (Fisher–Essam), ``s`` >= 1 (array), computed in log space."""
+    """Exact n_s per site (Fisher–Essam), ``s`` >= 1 (array), computed in log space.
+
+    Parameters
+    ----------
+    s : cluster sizes, integers >= 1 (array).
+    p : occupation probability in [0, 1].
+    z : coordination number, integer in [3, 10**6].
+
+    Returns
+    -------
+    numpy.ndarray
+        n_s per site, of the shape of ``s``.
+
+    References
+    ----------
+    Fisher & Essam 1961, J. Math. Phys. 2, 609 (no arXiv); Stauffer & Aharony 1994,
+    *Introduction to Percolation Theory*, 2nd ed. (no arXiv), §2.3 and Eq. 2.19 (z = 3),
+    generalised to z.
+
+    Examples
+    --------
+    For z = 3: n_1 = p (1 − p)³ and n_2 = (3/2) p² (1 − p)⁴.
+
+    >>> np.round(bethe_cluster_numbers(np.array([1, 2]), 0.3, 3), 6).tolist()
+    [0.1029, 0.032413]
+    """
     z = check_coordination(z)
     p = check_probability(p)
     s = check_int_array(s, "s", lo=1).astype(float)
@@ -56,6 +123,28 @@ def bethe_mean_cluster_size(p: float, z: int, *, s_max: int = 10**6) -> float:
     sum_s s n_s over finite clusters, summed up to ``s_max`` (an int in [1, 10**7]; the terms
     decay exponentially).  p = 1 has no finite cluster: ``ValueError``.
     (Fisher & Essam 1961; Stauffer & Aharony §2.3.)
+
+    Parameters
+    ----------
+    p : occupation probability in [0, 1).
+    z : coordination number, integer in [3, 10**6].
+    s_max : largest size summed above p_c, integer in [1, 10**7].
+
+    Returns
+    -------
+    float
+        S (inf at p = p_c).
+
+    References
+    ----------
+    Fisher & Essam 1961, J. Math. Phys. 2, 609 (no arXiv); Stauffer & Aharony 1994,
+    *Introduction to Percolation Theory*, 2nd ed. (no arXiv), §2.3 (S = (1 + p)/(1 − (z − 1)p)
+    below p_c, γ = 1).
+
+    Examples
+    --------
+    >>> bethe_mean_cluster_size(0.25, 3), bethe_mean_cluster_size(0.5, 3)
+    (2.5, inf)
     """
     z = check_coordination(z)
     p = check_probability(p)
@@ -198,6 +287,33 @@ def sample_bethe_cluster_sizes(p: float, z: int, rng: np.random.Generator, n: in
     exactly the size law of :func:`grow_bethe_cluster`.  A cluster still growing past
     ``s_max`` is returned as ``s_max + 1`` (censored); ``s_max=None`` requires p < p_c (and then
     censors at 1e15, a size a subcritical cluster reaches with negligible probability).
+
+    Parameters
+    ----------
+    p : occupation probability in [0, 1].
+    z : coordination number, integer in [3, 10**6].
+    rng : numpy.random.Generator.
+    n : number of clusters, integer >= 1.
+    s_max : censoring size, or None (only for p < p_c).
+
+    Returns
+    -------
+    numpy.ndarray
+        (n,) int64 cluster sizes, censored ones as ``s_max + 1``.
+
+    References
+    ----------
+    Brill 2024, "Neural Scaling Laws Rooted in the Data Distribution", arXiv 2412.07942
+    (clusters of a random occupied site as subtasks); Fisher & Essam 1961, J. Math. Phys. 2, 609
+    (no arXiv) (the Bethe lattice's branching structure).
+
+    Examples
+    --------
+    Below p_c the mean size is S = (1 + p)/(1 − (z − 1)p) = 2.5 for p = 1/4, z = 3:
+
+    >>> s = sample_bethe_cluster_sizes(0.25, 3, np.random.default_rng(0), 20000)
+    >>> s.shape, round(float(s.mean()), 1)
+    ((20000,), 2.5)
     """
     z = check_coordination(z)
     p = check_probability(p)

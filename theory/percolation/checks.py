@@ -16,7 +16,29 @@ __all__ = ["check_int", "check_real", "check_rng", "check_sizes", "check_int_arr
 
 def check_int(x: Any, name: str, *, lo: int | None = None, hi: int | None = None) -> int:
     """``x`` as an int in [lo, hi]; integral floats (8.0) are accepted, 8.7, NaN, inf, bools and
-    non-numbers are not (``TypeError`` for the wrong kind, ``ValueError`` otherwise)."""
+    non-numbers are not (``TypeError`` for the wrong kind, ``ValueError`` otherwise).
+
+    Parameters
+    ----------
+    x : the value to check.
+    name : the argument name used in the error message.
+    lo, hi : inclusive bounds, or None for no bound.
+
+    Returns
+    -------
+    int
+        ``x`` as a Python int.
+
+    References
+    ----------
+    None: argument checking only, no formula from a paper (the house rule that every public
+    function refuses bad input with an error naming the argument and its range).
+
+    Examples
+    --------
+    >>> check_int(8.0, "n", lo=1)
+    8
+    """
     rng_txt = (f"an integer in [{lo}, {hi}]" if hi is not None else
                f"an integer >= {lo}" if lo is not None else "an integer")
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (Integral, Real, np.integer, np.floating)):
@@ -34,7 +56,31 @@ def check_int(x: Any, name: str, *, lo: int | None = None, hi: int | None = None
 
 def check_real(x: Any, name: str, *, lo: float | None = None, hi: float | None = None, lo_open: bool = False,
                hi_open: bool = False, allow_inf: bool = False) -> float:
-    """``x`` as a float in the stated interval (finite unless ``allow_inf``); NaN is always refused."""
+    """``x`` as a float in the stated interval (finite unless ``allow_inf``); NaN is always refused.
+
+    Parameters
+    ----------
+    x : the value to check (a real number or a 0-d numeric array).
+    name : the argument name used in the error message.
+    lo, hi : bounds, or None for no bound.
+    lo_open, hi_open : exclude the bound itself.
+    allow_inf : accept ±inf (within the bounds).
+
+    Returns
+    -------
+    float
+        ``x`` as a Python float.
+
+    References
+    ----------
+    None: argument checking only, no formula from a paper (the house rule that every public
+    function refuses bad input with an error naming the argument and its range).
+
+    Examples
+    --------
+    >>> check_real(0.5, "p", lo=0.0, hi=1.0)
+    0.5
+    """
     if lo is not None and hi is not None:
         rng_txt = f"in {'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'} (a finite number)"
     else:
@@ -57,7 +103,28 @@ def check_real(x: Any, name: str, *, lo: float | None = None, hi: float | None =
 
 
 def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
-    """``rng`` must be a ``numpy.random.Generator`` (explicit randomness, no global state)."""
+    """``rng`` must be a ``numpy.random.Generator`` (explicit randomness, no global state).
+
+    Parameters
+    ----------
+    rng : the value to check.
+    name : the argument name used in the error message.
+
+    Returns
+    -------
+    numpy.random.Generator
+        ``rng`` itself.
+
+    References
+    ----------
+    None: argument checking only, no formula from a paper (the house rule that every public
+    function refuses bad input with an error naming the argument and its range).
+
+    Examples
+    --------
+    >>> isinstance(check_rng(np.random.default_rng(0)), np.random.Generator)
+    True
+    """
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"{name} must be a numpy.random.Generator, got {type(rng).__name__}")
     return rng
@@ -75,7 +142,31 @@ def _as_numeric_array(x: Any, name: str) -> np.ndarray:
 
 def check_real_array(x: Any, name: str, *, ndim: int | None = None, lo: float | None = None,
                      lo_open: bool = False, min_size: int = 0) -> np.ndarray:
-    """``x`` as a finite float array (optionally of ``ndim`` dimensions, every entry >= lo or > lo)."""
+    """``x`` as a finite float array (optionally of ``ndim`` dimensions, every entry >= lo or > lo).
+
+    Parameters
+    ----------
+    x : the array-like to check.
+    name : the argument name used in the error message.
+    ndim : required number of dimensions, or None.
+    lo : lower bound on every entry, or None; ``lo_open`` excludes it.
+    min_size : fewest entries.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array (no copy when already float).
+
+    References
+    ----------
+    None: argument checking only, no formula from a paper (the house rule that every public
+    function refuses bad input with an error naming the argument and its range).
+
+    Examples
+    --------
+    >>> check_real_array([1, 2], "x", lo=0.0).tolist()
+    [1.0, 2.0]
+    """
     a = _as_numeric_array(x, name).astype(float, copy=False)
     if ndim is not None and a.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array, got shape {a.shape}")
@@ -89,7 +180,30 @@ def check_real_array(x: Any, name: str, *, ndim: int | None = None, lo: float | 
 
 
 def check_int_array(x: Any, name: str, *, ndim: int | None = None, lo: int | None = None) -> np.ndarray:
-    """``x`` as an int64 array of integral values (optionally >= lo)."""
+    """``x`` as an int64 array of integral values (optionally >= lo).
+
+    Parameters
+    ----------
+    x : the array-like to check (integers, or floats with integral values).
+    name : the argument name used in the error message.
+    ndim : required number of dimensions, or None.
+    lo : lower bound on every entry, or None.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 array.
+
+    References
+    ----------
+    None: argument checking only, no formula from a paper (the house rule that every public
+    function refuses bad input with an error naming the argument and its range).
+
+    Examples
+    --------
+    >>> check_int_array([1.0, 3.0], "s", lo=1).tolist()
+    [1, 3]
+    """
     a = _as_numeric_array(x, name)
     if ndim is not None and a.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array, got shape {a.shape}")
@@ -105,7 +219,28 @@ def check_int_array(x: Any, name: str, *, ndim: int | None = None, lo: int | Non
 
 
 def check_sizes(sizes: Any, name: str = "sizes") -> np.ndarray:
-    """Cluster sizes: a 1-D array of integers >= 1 (empty allowed)."""
+    """Cluster sizes: a 1-D array of integers >= 1 (empty allowed).
+
+    Parameters
+    ----------
+    sizes : the array-like of cluster sizes.
+    name : the argument name used in the error message.
+
+    Returns
+    -------
+    numpy.ndarray
+        1-D int64 array of sizes.
+
+    References
+    ----------
+    None: argument checking only, no formula from a paper (the house rule that every public
+    function refuses bad input with an error naming the argument and its range).
+
+    Examples
+    --------
+    >>> check_sizes([3, 1, 2]).tolist()
+    [3, 1, 2]
+    """
     a = check_int_array(sizes, name, lo=1)
     if a.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array of cluster sizes, got shape {a.shape}")
