@@ -44,15 +44,13 @@ def plain_log_ticks(ax) -> None:
 
 def scaling_panels(run, xkey: str, xlabel: str, exp_name: str, title: str):
     """Shared by the N_D and N_M figures: three panels, markers, fitted lines, table."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from nsl.figures.canvas import new_figure
 
     arr, meta = run.arrays, run.result
     archs, params = meta["archs"], meta["params"]
     sty = styles(archs, meta.get("arch_family", {}))
-    fig, axes = plt.subplots(1, len(params), figsize=(4.6 * len(params), 4.0), constrained_layout=True)
+    fig, axes = new_figure(1, len(params), figsize=(4.6 * len(params), 4.0), squeeze=False)
+    axes = axes[0]
     table = {k: [] for k in ("arch", "param", "x", "gmean_mse", "fit_alpha", "fit_ci_lo", "fit_ci_hi")}
     for j, p in enumerate(params):
         ax = axes[j]

@@ -16,14 +16,11 @@ from nsl.registry import figure
 @figure("deep-regression-id", suite="deep-regression")
 def make(ctx: FigureContext) -> FigureOutput:
     """θ's geometric-mean test MSE vs N_D for d = 1, 2, 3 free parameters, fitted exponents in the legend."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from nsl.figures.canvas import new_figure
 
     run = ctx.load_artifact("id_check")
     arr, meta = run.arrays, run.result
-    fig, ax = plt.subplots(figsize=(5.6, 4.2), constrained_layout=True)
+    fig, ax = new_figure(figsize=(5.6, 4.2))
     names = {1: r"$\theta$", 2: r"$\theta, J$", 3: r"$\theta, J, D$"}
     table = {k: [] for k in ("d", "n_d", "gmean_mse", "fit_alpha", "fit_ci_lo", "fit_ci_hi")}
     for d, color in zip((1, 2, 3), ("tab:purple", "tab:orange", "tab:gray")):
