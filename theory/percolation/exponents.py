@@ -31,7 +31,26 @@ __all__ = ["CriticalExponents", "critical_exponents", "hypercubic_threshold", "c
 
 
 def check_dimension(d) -> int:
-    """``d`` as an int >= 1, else ``ValueError``/``TypeError`` naming d and the range."""
+    """``d`` as an int >= 1, else ``ValueError``/``TypeError`` naming d and the range.
+
+    Parameters
+    ----------
+    d : lattice dimension.
+
+    Returns
+    -------
+    int
+        ``d`` as a Python int.
+
+    References
+    ----------
+    None: argument checking only.
+
+    Examples
+    --------
+    >>> check_dimension(3.0)
+    3
+    """
     from nsl.theory.percolation.checks import check_int
 
     return check_int(d, "d", lo=1)
@@ -69,6 +88,30 @@ def critical_exponents(d: int) -> CriticalExponents:
     Exact for d = 1, 2 (tau = 187/91, D = 91/48, nu = 4/3, ...), numerical for 3 <= d <= 5
     (see the module docstring), mean field for d >= 6 (tau = 5/2, sigma = 1/2, D = 4,
     nu = 1/2, beta = gamma = 1).
+
+    Parameters
+    ----------
+    d : lattice dimension, integer >= 1.
+
+    Returns
+    -------
+    CriticalExponents
+        tau, sigma, D, nu, beta, gamma, whether they are exact, and their source.
+
+    References
+    ----------
+    Stauffer & Aharony 1994, *Introduction to Percolation Theory*, 2nd ed. (no arXiv), §2 and
+    Table 2 (exponents and scaling relations); den Nijs 1979, J. Phys. A 12, 1857, and Nienhuis
+    1982, J. Phys. A 15, 199 (exact 2-D values); Mertens & Moore 2018, PRE 98, 022120, arXiv
+    1806.08067 (tau for d = 3–5).
+
+    Examples
+    --------
+    >>> e = critical_exponents(2)
+    >>> round(e.tau, 4), round(e.D, 4), e.exact
+    (2.0549, 1.8958, True)
+    >>> critical_exponents(7).tau
+    2.5
     """
     d = check_dimension(d)
     if d == 1:
@@ -97,7 +140,30 @@ _PC = {
 
 
 def hypercubic_threshold(d: int, kind: str = "site") -> float:
-    """Percolation threshold of the d-dimensional hypercubic lattice (d = 1..7), site or bond."""
+    """Percolation threshold of the d-dimensional hypercubic lattice (d = 1..7), site or bond.
+
+    Parameters
+    ----------
+    d : lattice dimension, integer in [1, 7].
+    kind : 'site' or 'bond'.
+
+    Returns
+    -------
+    float
+        p_c.
+
+    References
+    ----------
+    Newman & Ziff 2000, PRL 85, 4104, arXiv cond-mat/0005264 (2-D site); Jacobsen 2015, J. Phys.
+    A 48, 454003 (2-D site, to 14 digits); Kesten 1980, Commun. Math. Phys. 74, 41 (2-D bond,
+    exactly 1/2); Wang, Zhou, Zhang, Garoni & Deng 2013, PRE 87, 052107 (3-D); Grassberger 2003,
+    PRE 67, 036101 (d >= 4).
+
+    Examples
+    --------
+    >>> round(hypercubic_threshold(2), 6), hypercubic_threshold(2, "bond")
+    (0.592746, 0.5)
+    """
     d = check_dimension(d)
     if not isinstance(kind, str) or kind not in ("site", "bond"):
         raise ValueError(f"kind must be 'site' or 'bond', got {kind!r}")
@@ -114,6 +180,30 @@ def log_binned_cluster_numbers(sizes: np.ndarray, n_sites: int, *, s_lo: float, 
 
     Bins are integer ranges [a, b); the density is counts / ((b - a) n_sites), the centre the
     geometric mean of a and b - 1.  Empty bins are dropped.
+
+    Parameters
+    ----------
+    sizes : 1-D array of cluster sizes, integers >= 1.
+    n_sites : number of lattice sites, integer >= 1.
+    s_lo, s_hi : the size window [s_lo, s_hi).
+    bins_per_decade : log bins per decade, integer >= 1.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (bin centres s, mean n_s in each bin), empty bins dropped.
+
+    References
+    ----------
+    Stauffer & Aharony 1994, *Introduction to Percolation Theory*, 2nd ed. (no arXiv), ch. 2
+    (cluster numbers per site n_s).
+
+    Examples
+    --------
+    >>> s, n = log_binned_cluster_numbers(np.array([1, 1, 2, 3, 10]), 100, s_lo=1, s_hi=20,
+    ...                                   bins_per_decade=2)
+    >>> np.round(s, 3).tolist(), np.round(n, 5).tolist()
+    ([1.414, 4.243, 11.533], [0.015, 0.0025, 0.00077])
     """
     from nsl.theory.percolation.checks import check_int, check_real, check_sizes
 
@@ -135,6 +225,29 @@ def estimate_fractal_dimension(L: np.ndarray, largest: np.ndarray, *, n_boot: in
 
     ``largest`` is (repeats, len(L)) or (len(L),); returns the ``PowerLawFit`` (``alpha`` = D,
     ``alpha_ci`` its bootstrap interval).
+
+    Parameters
+    ----------
+    L : lattice sides, positive (at least 4 distinct).
+    largest : (repeats, len(L)) or (len(L),) largest-cluster sizes at p_c.
+    n_boot : bootstrap resamples, integer in [10, 100000].
+    rng : seed or Generator for the bootstrap.
+
+    Returns
+    -------
+    PowerLawFit
+        ``alpha`` = D with its interval ``alpha_ci``.
+
+    References
+    ----------
+    Stauffer & Aharony 1994, *Introduction to Percolation Theory*, 2nd ed. (no arXiv), ch. 4
+    (finite-size scaling of the largest cluster, M ∝ L^D at p_c).
+
+    Examples
+    --------
+    >>> L = np.array([8, 16, 32, 64.0])
+    >>> round(estimate_fractal_dimension(L, 2 * L ** (91 / 48), n_boot=10, rng=0).alpha, 4)
+    1.8958
     """
     from nsl.theory.fitting import fit_power_law
     from nsl.theory.percolation.checks import check_int, check_real_array
@@ -150,7 +263,32 @@ def estimate_fractal_dimension(L: np.ndarray, largest: np.ndarray, *, n_boot: in
 def estimate_tau(sizes: np.ndarray, *, xmin: float, xmax: float | None = None, rng=None):
     """Fisher exponent tau by the discrete power-law MLE over clusters with xmin <= s (<= xmax)
     (Clauset–Shalizi–Newman via ``fit_tail_exponent``).  Each cluster counts once, so the
-    fitted exponent is that of n_s.  Returns the ``TailFit`` (alpha = tau, sigma its error)."""
+    fitted exponent is that of n_s.  Returns the ``TailFit`` (alpha = tau, sigma its error).
+
+    Parameters
+    ----------
+    sizes : 1-D array of cluster sizes, integers >= 1.
+    xmin : smallest size in the fit, >= 1.
+    xmax : largest size in the fit (inside the normalisation), or None.
+    rng : seed or Generator.
+
+    Returns
+    -------
+    TailFit
+        ``alpha`` = tau and its error ``sigma``.
+
+    References
+    ----------
+    Clauset, Shalizi & Newman 2009, SIAM Rev. 51, 661, arXiv 0706.1062, Eq. 3.5 (the discrete
+    MLE); Stauffer & Aharony 1994, *Introduction to Percolation Theory*, 2nd ed. (no arXiv), §2
+    (tau).
+
+    Examples
+    --------
+    >>> sizes = np.random.default_rng(0).zipf(2.5, 20000)
+    >>> round(estimate_tau(sizes, xmin=1).alpha, 2)
+    2.5
+    """
     from nsl.theory.fitting import fit_tail_exponent
     from nsl.theory.percolation.checks import check_real, check_sizes
 
@@ -173,6 +311,34 @@ def estimate_tau_binned(sizes_per_lattice: list[np.ndarray], n_sites: int, *, s_
     ``sizes_per_lattice``: one array of cluster sizes per independent lattice (>= 2), so the
     bootstrap resamples lattices (case bootstrap of ``fit_power_law`` over repeats).  Bins
     empty in some lattice are dropped.
+
+    Parameters
+    ----------
+    sizes_per_lattice : list of >= 2 arrays of cluster sizes, one per independent lattice.
+    n_sites : sites per lattice, integer >= 1.
+    s_lo, s_hi : the size window.
+    bins_per_decade : log bins per decade, integer in [1, 100].
+    n_boot : bootstrap resamples over lattices, integer in [10, 100000].
+    rng : seed or Generator.
+
+    Returns
+    -------
+    PowerLawFit
+        ``alpha`` = tau with its interval ``alpha_ci``.
+
+    References
+    ----------
+    Stauffer & Aharony 1994, *Introduction to Percolation Theory*, 2nd ed. (no arXiv), §2 (n_s ∝
+    s^(−tau) at p_c); Besiroglu, Erdil, Barnett & You 2024, arXiv 2404.10102, §2 (case-bootstrap
+    intervals of a fitted law).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> fit = estimate_tau_binned([rng.zipf(2.5, 20000) for _ in range(4)], 20000, s_lo=1,
+    ...                           s_hi=100, n_boot=10, rng=0)
+    >>> round(fit.alpha, 1)
+    2.5
     """
     from nsl.theory.fitting import fit_power_law
     from nsl.theory.percolation.checks import check_int, check_real, check_sizes
@@ -224,6 +390,37 @@ def estimate_pc(first_span: dict, n_sites: dict, target: float, *, n_boot: int =
 
     ``first_span``: {L: array of first-n (one per sweep)}; ``n_sites``: {L: N}.  Intervals by a
     case bootstrap over sweeps (percentile, ``ci`` level).
+
+    Parameters
+    ----------
+    first_span : {L: 1-D array of the first occupation number at which the event happens},
+        one entry per sweep, >= 2 sweeps per L.
+    n_sites : {L: number of sites N}, the same keys.
+    target : the R_L value that defines p_L, in (0, 1).
+    n_boot : bootstrap resamples over sweeps, integer >= 1.
+    ci : interval level in (0, 1).
+    rng : seed or Generator.
+
+    Returns
+    -------
+    PcEstimate
+        p_L and its interval per L; ``p_c`` and ``ci`` of the largest L.
+
+    References
+    ----------
+    Newman & Ziff 2000, PRL 85, 4104, arXiv cond-mat/0005264 (R_L(p) by the binomial convolution
+    of sweeps, p_c from R_L = const); Newman & Ziff 2001, PRE 64, 016706, arXiv
+    cond-mat/0101295, Eq. 2; Pinson 1994, J. Stat. Phys. 75, 1167 (the exact wrapping
+    probability on the torus).
+
+    Examples
+    --------
+    Sweeps whose event happens at half filling give p_L close to 1/2:
+
+    >>> est = estimate_pc({10: np.array([40, 50, 60]), 20: np.array([190, 200, 210])},
+    ...                   {10: 100, 20: 400}, 0.5, n_boot=20, rng=0)
+    >>> est.L.tolist(), round(est.p_c, 2)
+    ([10, 20], 0.5)
     """
     from nsl.theory.percolation.checks import check_int, check_int_array, check_real
 

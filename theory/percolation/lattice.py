@@ -91,12 +91,52 @@ class ClusterLabels:
 # ----------------------------------------------------------------------------------------
 
 def check_probability(p: Any, name: str = "p") -> float:
-    """``p`` as a float in [0, 1], else ``ValueError`` (``TypeError`` for a non-number) naming ``name``."""
+    """``p`` as a float in [0, 1], else ``ValueError`` (``TypeError`` for a non-number) naming ``name``.
+
+    Parameters
+    ----------
+    p : the value to check.
+    name : the argument name used in the error message.
+
+    Returns
+    -------
+    float
+        ``p`` as a float.
+
+    References
+    ----------
+    None: argument checking only.
+
+    Examples
+    --------
+    >>> check_probability(1)
+    1.0
+    """
     return check_real(p, name, lo=0.0, hi=1.0)
 
 
 def check_occupied(occupied: Any, name: str = "occupied") -> np.ndarray:
-    """``occupied`` as a boolean ndarray with ndim >= 1 and no empty side, else ``TypeError``/``ValueError``."""
+    """``occupied`` as a boolean ndarray with ndim >= 1 and no empty side, else ``TypeError``/``ValueError``.
+
+    Parameters
+    ----------
+    occupied : the array to check (boolean, ndim >= 1, every side >= 1).
+    name : the argument name used in the error message.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``occupied`` as a boolean array.
+
+    References
+    ----------
+    None: argument checking only.
+
+    Examples
+    --------
+    >>> check_occupied(np.ones((2, 3), dtype=bool)).shape
+    (2, 3)
+    """
     if not isinstance(occupied, np.ndarray) or occupied.dtype != np.bool_:
         kind = type(occupied).__name__ if not isinstance(occupied, np.ndarray) else f"array of dtype {occupied.dtype}"
         raise TypeError(f"{name} must be a boolean numpy array (dtype bool), got {kind}")
@@ -255,6 +295,30 @@ def wrapping_clusters(occupied: np.ndarray) -> tuple[ClusterLabels, np.ndarray]:
     ``wraps[k-1, a]`` is True when cluster ``k`` contains a loop with non-zero winding number
     along axis ``a`` (Pinson 1994's "wrapping"; Machta et al.'s displacement criterion, here
     on the graph of open-lattice labels, see the module docstring).
+
+    Parameters
+    ----------
+    occupied : boolean lattice (ndim >= 1), periodic along every axis.
+
+    Returns
+    -------
+    tuple
+        ``(clusters, wraps)``: the :class:`ClusterLabels` of the torus and the
+        ``(n_clusters, ndim)`` boolean array of wrapping per axis.
+
+    References
+    ----------
+    Machta, Choi, Lucke, Schweizer & Chayes 1996, PRE 54, 1332 (the displacement criterion);
+    Pinson 1994, J. Stat. Phys. 75, 1167 (wrapping on the torus); Newman & Ziff 2001, PRE 64,
+    016706, arXiv cond-mat/0101295, §II (wrapping detection in sweeps).
+
+    Examples
+    --------
+    A full row wraps along axis 1 but not axis 0:
+
+    >>> c, wraps = wrapping_clusters(np.array([[1, 1, 1], [0, 0, 0], [1, 0, 0]], dtype=bool))
+    >>> c.n_clusters, wraps.tolist()
+    (1, [[False, True]])
     """
     occ = check_occupied(occupied)
     d = occ.ndim
@@ -313,7 +377,29 @@ def wrapping_clusters(occupied: np.ndarray) -> tuple[ClusterLabels, np.ndarray]:
 
 
 def spanning_clusters(labels: np.ndarray, axis: int = 0) -> np.ndarray:
-    """Labels (>0) of the clusters touching both faces ``0`` and ``L-1`` of ``axis`` (open lattice)."""
+    """Labels (>0) of the clusters touching both faces ``0`` and ``L-1`` of ``axis`` (open lattice).
+
+    Parameters
+    ----------
+    labels : integer label array of an open lattice (0 = empty), as from :func:`label_clusters`.
+    axis : the axis to span, in [0, ndim).
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted labels of the spanning clusters (empty when none spans).
+
+    References
+    ----------
+    Stauffer & Aharony 1994, *Introduction to Percolation Theory*, 2nd ed. (no arXiv), §1 (the
+    spanning cluster and the threshold).
+
+    Examples
+    --------
+    >>> occ = np.array([[1, 1, 0], [0, 1, 0], [0, 1, 1]], dtype=bool)
+    >>> spanning_clusters(label_clusters(occ).labels, axis=0).tolist()
+    [1]
+    """
     if not isinstance(labels, np.ndarray) or labels.dtype.kind not in "iu" or labels.ndim < 1 or labels.size == 0:
         raise TypeError("labels must be a non-empty integer numpy array (as ClusterLabels.labels)")
     axis = check_int(axis, "axis", lo=-labels.ndim, hi=labels.ndim - 1)
@@ -362,6 +448,29 @@ def bond_clusters(shape: Sequence[int], p: float, rng: np.random.Generator, *,
 
     Returns :class:`ClusterLabels` over all sites (labels 1..n, no empty sites; isolated sites
     are clusters of size 1).  Square-lattice bond threshold p_c = 1/2 (Kesten 1980).
+
+    Parameters
+    ----------
+    shape : lattice sides, each >= 1.
+    p : bond occupation probability in [0, 1].
+    rng : numpy.random.Generator.
+    periodic : bool or one bool per axis.
+
+    Returns
+    -------
+    ClusterLabels
+        Labels over all sites, ``n_clusters`` and ``sizes``.
+
+    References
+    ----------
+    Stauffer & Aharony 1994, *Introduction to Percolation Theory*, 2nd ed. (no arXiv), §1 (bond
+    percolation); Kesten 1980, Commun. Math. Phys. 74, 41 (p_c = 1/2 on the square lattice).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> bond_clusters((4, 4), 1.0, rng).n_clusters, bond_clusters((4, 4), 0.0, rng).n_clusters
+    (1, 16)
     """
     shp = _check_shape(shape)
     p = check_probability(p)
@@ -379,6 +488,29 @@ def graph_clusters(graph: Any, occupied: np.ndarray | None = None) -> ClusterLab
 
     ``occupied`` (optional bool vector over the nodes, networkx node order) keeps only those
     nodes: site percolation on an arbitrary graph.  Labels are 1..n on kept nodes, 0 elsewhere.
+
+    Parameters
+    ----------
+    graph : scipy sparse adjacency matrix (n × n) or a networkx graph.
+    occupied : optional boolean vector over the n nodes.
+
+    Returns
+    -------
+    ClusterLabels
+        1-D labels over the nodes (0 on removed nodes), ``n_clusters`` and ``sizes``.
+
+    References
+    ----------
+    Stauffer & Aharony 1994, *Introduction to Percolation Theory*, 2nd ed. (no arXiv), §1 (site
+    percolation on an arbitrary graph).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> A = sp.csr_matrix(np.array([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]]))
+    >>> g = graph_clusters(A, np.array([1, 1, 1, 0], dtype=bool))
+    >>> g.labels.tolist(), g.sizes.tolist()
+    ([1, 1, 2, 0], [2, 1])
     """
     if sp.issparse(graph):
         adj = sp.csr_matrix(graph)
@@ -482,6 +614,21 @@ def mean_cluster_size(sizes: np.ndarray, *, exclude_largest: bool = False) -> fl
 
 def largest_cluster(sizes: np.ndarray) -> int:
     """Size of the largest cluster (0 if there is none); ``sizes`` a 1-D array of ints >= 1.
+
+    Parameters
+    ----------
+    sizes : 1-D array of int
+        Cluster sizes, each >= 1 (``ClusterLabels.sizes``); may be empty.
+
+    Returns
+    -------
+    int
+        The largest size, 0 for an empty array.
+
+    References
+    ----------
+    Stauffer & Aharony 1994, *Introduction to Percolation Theory*, 2nd ed., ch. 2 (the
+    largest cluster as the order parameter's finite-lattice estimate; no arXiv).
 
     Examples
     --------

@@ -129,7 +129,30 @@ def _check_p_array(p) -> np.ndarray:
 
 def binomial_weights(n_sites: int, p: float, *, eps: float = 1e-15) -> tuple[int, np.ndarray]:
     """(n_lo, w): Binomial(N, p) probabilities w[k] of n = n_lo + k over the window where they
-    exceed ``eps`` relative to the mode (the rest sum below ~N*eps)."""
+    exceed ``eps`` relative to the mode (the rest sum below ~N*eps).
+
+    Parameters
+    ----------
+    n_sites : N, integer >= 1.
+    p : probability in [0, 1].
+    eps : relative cut-off of the window, > 0.
+
+    Returns
+    -------
+    tuple
+        ``(n_lo, w)``: the first n of the window and the probabilities over it.
+
+    References
+    ----------
+    Newman & Ziff 2001, PRE 64, 016706, arXiv cond-mat/0101295, Eq. 2 (the binomial weights of
+    the convolution) and §II.
+
+    Examples
+    --------
+    >>> n_lo, w = binomial_weights(10, 0.5)
+    >>> n_lo, w.size, round(float(w.sum()), 12)
+    (0, 11, 1.0)
+    """
     p = check_probability(p)
     n = check_int(n_sites, "n_sites", lo=1, hi=10**10)
     eps = check_real(eps, "eps", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
@@ -150,6 +173,30 @@ def binomial_convolution(q_n: np.ndarray, p: float | np.ndarray) -> np.ndarray:
     """Q(p) = sum_n C(N,n) p^n (1-p)^(N-n) Q_n for Q_n over n = 0..N (Newman & Ziff 2001, eq. 2).
 
     ``q_n`` may have extra trailing axes (observables side by side); ``p`` a scalar or 1-D array.
+
+    Parameters
+    ----------
+    q_n : (N + 1, ...) microcanonical observables for n = 0..N.
+    p : occupation probability in [0, 1], scalar or 1-D array.
+
+    Returns
+    -------
+    numpy.ndarray
+        Q(p): the trailing axes of ``q_n``, with a leading axis over ``p`` when it is an array.
+
+    References
+    ----------
+    Newman & Ziff 2001, PRE 64, 016706, arXiv cond-mat/0101295, Eq. 2.
+
+    Examples
+    --------
+    With Q_n = n the convolution is the binomial mean N p:
+
+    >>> q = np.arange(11.0)
+    >>> round(float(binomial_convolution(q, 0.3)), 10)
+    3.0
+    >>> np.round(binomial_convolution(q, np.array([0.1, 0.5])), 10).tolist()
+    [1.0, 5.0]
     """
     q = check_real_array(q_n, "q_n")
     if q.ndim < 1 or q.shape[0] < 2:
