@@ -545,7 +545,13 @@ def estimate_tau_fss(sizes_per_lattice: list, n_sites: int, *, d: int | None = N
 
     Examples
     --------
-    >>> est = estimate_tau_fss(sizes, L**2, d=2)  # doctest: +SKIP
+    Synthetic cluster sizes drawn from a pure power law s^(-2.2) (no correction term):
+
+    >>> rng = np.random.default_rng(0)
+    >>> sizes = [rng.zipf(2.2, 50000) for _ in range(4)]
+    >>> est = estimate_tau_fss(sizes, 50000, omega=0.64, s_lo=2, s_hi=200, n_boot=10, rng=0)
+    >>> round(est.tau, 1), est.n_lattices
+    (2.2, 4)
     """
     from nsl.theory.percolation.checks import check_int, check_real, check_sizes
 
