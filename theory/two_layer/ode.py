@@ -748,7 +748,7 @@ def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: str | Ac
               alpha: np.ndarray | None = None, v_student: Any = 1.0, v_teacher: Any = 1.0, sgd_noise: bool = True,
               trainable: Any = None, method: str = "auto", rtol: float = 1e-10, atol: float = 1e-14,
               allow_unstable: bool = False, max_step: float = np.inf, residual: bool = True,
-              eg_floor: float = 1e-15, rtol_residual: float | None = None,
+              eg_floor: float = 1e-12, rtol_residual: float | None = None,
               residual_below: float = 1e-4) -> TwoLayerCurve:
     """Integrate the eigenspace ODEs (module docstring) from ``init`` and return the learning curve.
 
@@ -800,6 +800,10 @@ def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: str | Ac
     eg_floor : float
         The residual phase renews its absolute tolerances each time ε_g falls by 100 while
         ε_g > ``eg_floor``; below it they stay, and the relative accuracy degrades gracefully.
+        The default 1e-12 keeps the relative error of ε_g under 1e-5 down to ε_g = 1e-12; renewing
+        further costs without bound on curves that decay exponentially (K = M = 2, L = 4, η = 0.1:
+        2.9 s to α = 2e4 with 1e-12, 38 s with 1e-13, minutes with 1e-15), while the tail below
+        stays within ~1e-5 of the tighter solve (ε_g ≈ 2e-18 there).
 
     Returns
     -------
