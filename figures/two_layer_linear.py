@@ -7,44 +7,41 @@ asymptote ∝ α^(−β/(1+β)) with its window of validity [1/(2ηλ_1), 1/(2η
 from __future__ import annotations
 
 
-from nsl.context import ArtifactMissing, FigureContext, FigureOutput
+from nsl.context import FigureContext, FigureOutput
 from nsl.registry import figure
 
 
 @figure("two-layer-linear", suite="two-layer")
 def make(ctx: FigureContext) -> FigureOutput:
     """Linear two-layer network: SGD vs exact closed form and the power-law asymptote."""
-    import matplotlib.pyplot as plt
+    from nsl.figures.canvas import new_figure
 
     from nsl.theory.spectra import power_law_spectrum
     from nsl.theory.two_layer.linear import linear_asymptote, linear_window
 
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
-    table: dict = {}
-    for j, b in enumerate((0.75, 1.0, 2.0)):
-        try:
-            run = ctx.load_artifact(f"sim_linear_beta{b:g}")
-        except ArtifactMissing:
-            continue
-        a, es, ex = run.arrays["alpha"], run.arrays["eg_sim"], run.arrays["eg_exact"]
-        cfg = run.result
-        N, eta = int(cfg["N"]), float(cfg["eta"])
-        sp = power_law_spectrum(int(cfg["L"]), b, N=N)
-        asym = linear_asymptote(a, beta=b, L=int(cfg["L"]), N=N, eta=eta, Dbar=1 + cfg["sigma_J"] ** 2)
+    from nsl.theory.two_layer.linear import linear_decay_exponent
+
+    run = ctx.load_artifact("sim_linear")
+    arr, cfg = run.arrays, run.result
+    a = arr["alpha"]
+    N, L, eta = int(cfg["N"]), int(cfg["L"]), float(cfg["eta"])
+    fig, ax = new_figure(figsize=(6.5, 4.5))
+    table: dict = {"alpha": a}
+    for j, b in enumerate(arr["beta"]):
+        es, ex = arr["eg_sim"][j], arr["eg_exact"][j]
+        sp = power_law_spectrum(L, float(b), N=N)
+        asym = linear_asymptote(a, beta=float(b), L=L, N=N, eta=eta, Dbar=1 + cfg["sigma_J"] ** 2)
         lo, hi = linear_window(sp, eta=eta)
         c = f"C{j}"
         ax.loglog(a, es.mean(0), "o", color=c, ms=3, label=f"SGD beta={b:g} ({es.shape[0]} seeds)")
         ax.loglog(a, ex.mean(0), "-", color=c, lw=1, label="exact closed form")
         ax.loglog(a, asym, "--", color=c, lw=1,
-                  label=f"asymptote slope -{b / (1 + b):.3f}; fit {cfg['fit_alpha']:.3f} "
-                        f"[{cfg['fit_ci'][0]:.3f}, {cfg['fit_ci'][1]:.3f}]")
+                  label=f"asymptote slope -{linear_decay_exponent(float(b)):.3f}; fit {arr['fit_alpha'][j]:.3f} "
+                        f"[{arr['fit_lo'][j]:.3f}, {arr['fit_hi'][j]:.3f}]")
         ax.axvspan(max(lo, a[0]), min(hi, a[-1]), color=c, alpha=0.04)
         table.update({f"eg_sim_beta{b:g}": es.mean(0), f"eg_exact_beta{b:g}": ex.mean(0), f"asymptote_beta{b:g}": asym})
-        table.setdefault("alpha", a)
-    ax.set_xlabel("alpha")
+    ax.set_xlabel("alpha = steps / N")
     ax.set_ylabel("eg")
-    ax.set_title(f"linear, K = M = 1, L = N = 1024, eta = {eta:g} (shade: window)")
+    ax.set_title(f"linear, K = M = 1, L = {L}, N = {N}, eta = {eta:g} (shade: window)")
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    table = {"alpha": table.pop("alpha"), **table}
     return FigureOutput(fig, table, "linear network: SGD vs the exact closed form and the alpha^(-beta/(1+beta)) law")
