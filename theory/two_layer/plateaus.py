@@ -118,7 +118,7 @@ def escape_rate(spectrum: Spectrum, K: int, eta: float, *, activation: str = "er
     ``method``: 'dense' (all eigenvalues), 'arpack' (the rightmost ones of the sparse Jacobian) or
     'auto' (dense up to 400 variables).
     """
-    if method not in ("auto", "dense", "arpack"):
+    if not isinstance(method, str) or method not in ("auto", "dense", "arpack"):
         raise ValueError(f"method must be 'auto', 'dense' or 'arpack', got {method!r}")
     fp = symmetric_fixed_point(K, eta, spectrum=spectrum, activation=activation, sgd_noise=sgd_noise,
                                prefactor=prefactor)
