@@ -840,7 +840,11 @@ def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: str | Ac
         raise ValueError(f"atol must be > 0, got {atol!r}")
     if alpha is None and alpha_max is None:
         raise ValueError("alpha_max (> 0) or an explicit alpha grid is required")
-    grid = log_alpha_grid(alpha_max, n_alpha, alpha_min) if alpha is None else np.asarray(alpha, float)
+    if alpha is None:
+        assert alpha_max is not None  # checked just above
+        grid = log_alpha_grid(alpha_max, n_alpha, alpha_min)
+    else:
+        grid = np.asarray(alpha, float)
     if grid.ndim != 1 or grid.size < 1 or np.any(grid < 0) or np.any(np.diff(grid) <= 0):
         raise ValueError("alpha must be a 1-D increasing array of values >= 0")
     sys = TwoLayerODE(spectrum, init.t, K=init.K, activation=act, eta=eta, v_student=v_student,

@@ -135,6 +135,7 @@ def sample_weights(spectrum: Spectrum, K: int, M: int, *, sigma_J: float = 0.01,
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy Generator (np.random.default_rng(seed))")
     N = spectrum.N
+    B: np.ndarray
     if teacher == "gaussian":
         B = sigma_B * rng.standard_normal((M, N))
     else:
