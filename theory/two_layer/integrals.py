@@ -35,32 +35,154 @@ _2PI = 2.0 / np.pi
 
 
 def i2_erf(c11, c12, c22):
-    """E[g(u1) g(u2)] for g = erf(·/√2) (Saad & Solla 1995, Eq. for I2)."""
+    """E[g(u1) g(u2)] for g = erf(·/√2) (Saad & Solla 1995, Eq. for I2).
+
+    Parameters
+    ----------
+    c11, c12, c22 : array_like
+        Covariance entries Var(u1), Cov(u1, u2), Var(u2); broadcast against each other.
+
+    Returns
+    -------
+    numpy.ndarray
+        (2/π) arcsin(C12 / √((1+C11)(1+C22))), with the broadcast shape of the arguments.
+
+    References
+    ----------
+        Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines.
+        Phys. Rev. E 52, 4225 (integrals I2, I3, I4 of the erf(x/√2) activation).
+        Goldt, S., Advani, M. S., Saxe, A. M., Krzakala, F. & Zdeborová, L. (2019). Dynamics of
+        stochastic gradient descent for two-layer neural networks in the teacher-student setup.
+        arXiv:1906.08632, App. A.
+
+    Examples
+    --------
+    >>> round(float(i2_erf(1.0, 1.0, 1.0)), 6)  # fully correlated unit fields: (2/π) arcsin(1/2)
+    0.333333
+    >>> i2_erf([1.0, 1.0], 0.5, 1.0).shape
+    (2,)
+    """
     c11, c12, c22 = np.asarray(c11, float), np.asarray(c12, float), np.asarray(c22, float)
     return _2PI * np.arcsin(c12 / np.sqrt((1.0 + c11) * (1.0 + c22)))
 
 
 def psi_erf(caa, cac, ccc):
-    """E[g'(u_a) g'(u_c)] for g = erf(·/√2)."""
+    """E[g'(u_a) g'(u_c)] for g = erf(·/√2).
+
+    Parameters
+    ----------
+    caa, cac, ccc : array_like
+        Covariance entries Var(u_a), Cov(u_a, u_c), Var(u_c); broadcast against each other.
+
+    Returns
+    -------
+    numpy.ndarray
+        ψ(a, c) = (2/π) / √((1+C_aa)(1+C_cc) − C_ac²).
+
+    References
+    ----------
+        Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines.
+        Phys. Rev. E 52, 4225 (integrals I2, I3, I4 of the erf(x/√2) activation).
+        The split of I3 into ψ and φ by Stein's lemma is derived here.
+
+    Examples
+    --------
+    >>> round(float(psi_erf(1.0, 0.0, 1.0)), 6)  # independent unit fields: 1/π
+    0.31831
+    """
     caa, cac, ccc = np.asarray(caa, float), np.asarray(cac, float), np.asarray(ccc, float)
     return _2PI / np.sqrt((1.0 + caa) * (1.0 + ccc) - cac * cac)
 
 
 def phi_erf(caa, cac, ccc):
-    """E[g''(u_a) g(u_c)] for g = erf(·/√2)."""
+    """E[g''(u_a) g(u_c)] for g = erf(·/√2).
+
+    Parameters
+    ----------
+    caa, cac, ccc : array_like
+        Covariance entries Var(u_a), Cov(u_a, u_c), Var(u_c); broadcast against each other.
+
+    Returns
+    -------
+    numpy.ndarray
+        φ(a, c) = −(2/π) C_ac / ((1+C_aa) √((1+C_aa)(1+C_cc) − C_ac²)).
+
+    References
+    ----------
+        Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines.
+        Phys. Rev. E 52, 4225 (integrals I2, I3, I4 of the erf(x/√2) activation).
+        The split of I3 into ψ and φ by Stein's lemma is derived here.
+
+    Examples
+    --------
+    >>> round(float(phi_erf(1.0, 0.5, 1.0)), 6)
+    -0.082187
+    >>> float(phi_erf(1.0, 0.0, 1.0))  # independent fields
+    -0.0
+    """
     caa, cac, ccc = np.asarray(caa, float), np.asarray(cac, float), np.asarray(ccc, float)
     return -_2PI * cac / ((1.0 + caa) * np.sqrt((1.0 + caa) * (1.0 + ccc) - cac * cac))
 
 
 def i3_erf(c11, c12, c13, c23, c33):
-    """E[g'(u1) u2 g(u3)] for g = erf(·/√2) (Saad & Solla 1995, I3); C22 does not enter."""
+    """E[g'(u1) u2 g(u3)] for g = erf(·/√2) (Saad & Solla 1995, I3); C22 does not enter.
+
+    Parameters
+    ----------
+    c11, c12, c13, c23, c33 : array_like
+        Covariance entries of the fields (u1, u2, u3); broadcast against each other.
+
+    Returns
+    -------
+    numpy.ndarray
+        (2/π) (C23(1+C11) − C12 C13) / ((1+C11) √Λ3) with Λ3 = (1+C11)(1+C33) − C13².
+
+    References
+    ----------
+        Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines.
+        Phys. Rev. E 52, 4225 (integrals I2, I3, I4 of the erf(x/√2) activation).
+        Goldt, S., Advani, M. S., Saxe, A. M., Krzakala, F. & Zdeborová, L. (2019). Dynamics of
+        stochastic gradient descent for two-layer neural networks in the teacher-student setup.
+        arXiv:1906.08632, App. A.
+
+    Examples
+    --------
+    >>> round(float(i3_erf(1.0, 0.5, 0.3, 0.4, 1.0)), 6)
+    0.104635
+    >>> bool(i3_erf(1.0, 0.0, 0.0, 0.0, 1.0) == 0.0)  # u2 independent of the rest
+    True
+    """
     c11, c12, c13, c23, c33 = (np.asarray(c, float) for c in (c11, c12, c13, c23, c33))
     lam3 = (1.0 + c11) * (1.0 + c33) - c13 * c13
     return _2PI * (c23 * (1.0 + c11) - c12 * c13) / ((1.0 + c11) * np.sqrt(lam3))
 
 
 def i4_erf(c11, c12, c13, c14, c22, c23, c24, c33, c34, c44):
-    """E[g'(u1) g'(u2) g(u3) g(u4)] for g = erf(·/√2) (Saad & Solla 1995, I4)."""
+    """E[g'(u1) g'(u2) g(u3) g(u4)] for g = erf(·/√2) (Saad & Solla 1995, I4).
+
+    Parameters
+    ----------
+    c11, c12, c13, c14, c22, c23, c24, c33, c34, c44 : array_like
+        The ten covariance entries of the fields (u1, u2, u3, u4); broadcast against each other.
+
+    Returns
+    -------
+    numpy.ndarray
+        (4/π²) arcsin(Λ0 / √(Λ1 Λ2)) / √Λ4, with the Λ's of Saad & Solla (1995).
+
+    References
+    ----------
+        Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines.
+        Phys. Rev. E 52, 4225 (integrals I2, I3, I4 of the erf(x/√2) activation).
+        Goldt, S., Advani, M. S., Saxe, A. M., Krzakala, F. & Zdeborová, L. (2019). Dynamics of
+        stochastic gradient descent for two-layer neural networks in the teacher-student setup.
+        arXiv:1906.08632, App. A.
+
+    Examples
+    --------
+    >>> round(float(i4_erf(1.0, 0.2, 0.3, 0.1, 1.0, 0.2, 0.4, 1.0, 0.5, 1.0)), 6)
+    0.048111
+    """
     c11, c12, c13, c14, c22, c23, c24, c33, c34, c44 = (
         np.asarray(c, float) for c in (c11, c12, c13, c14, c22, c23, c24, c33, c34, c44))
     a1, a2 = 1.0 + c11, 1.0 + c22
@@ -72,7 +194,29 @@ def i4_erf(c11, c12, c13, c14, c22, c23, c24, c33, c34, c44):
 
 
 def i2_linear(c11, c12, c22):
-    """E[u1 u2] = C12 (linear activation)."""
+    """E[u1 u2] = C12 (linear activation).
+
+    Parameters
+    ----------
+    c11, c12, c22 : array_like
+        Covariance entries; only ``c12`` enters, the others set the broadcast shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        A copy of C12 broadcast to the common shape.
+
+    References
+    ----------
+        Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks
+        with power-law data spectra. arXiv:2410.09005, Sec. 3 (ODEs of the eigenspace order parameters).
+        The linear-activation integrals are derived here (Gaussian second moments).
+
+    Examples
+    --------
+    >>> i2_linear([1.0, 2.0], [0.3, 0.4], 1.0).tolist()
+    [0.3, 0.4]
+    """
     return np.broadcast_arrays(np.asarray(c12, float), np.asarray(c11, float), np.asarray(c22, float))[0].copy()
 
 
@@ -91,12 +235,56 @@ def phi_linear(caa, cac, ccc):
 
 
 def i3_linear(c11, c12, c13, c23, c33):
-    """E[1 · u2 · u3] = C23 (linear activation)."""
+    """E[1 · u2 · u3] = C23 (linear activation).
+
+    Parameters
+    ----------
+    c11, c12, c13, c23, c33 : array_like
+        Covariance entries; only ``c23`` enters, the others set the broadcast shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        A copy of C23 broadcast to the common shape.
+
+    References
+    ----------
+        Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks
+        with power-law data spectra. arXiv:2410.09005, Sec. 3 (ODEs of the eigenspace order parameters).
+        The linear-activation integrals are derived here (Gaussian second moments).
+
+    Examples
+    --------
+    >>> float(i3_linear(1.0, 0.5, 0.3, 0.4, 1.0))
+    0.4
+    """
     return np.broadcast_arrays(np.asarray(c23, float), *(np.asarray(c, float) for c in (c11, c12, c13, c33)))[0].copy()
 
 
 def i4_linear(c11, c12, c13, c14, c22, c23, c24, c33, c34, c44):
-    """E[1 · 1 · u3 u4] = C34 (linear activation)."""
+    """E[1 · 1 · u3 u4] = C34 (linear activation).
+
+    Parameters
+    ----------
+    c11, c12, c13, c14, c22, c23, c24, c33, c34, c44 : array_like
+        Covariance entries; only ``c34`` enters, the others set the broadcast shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        A copy of C34 broadcast to the common shape.
+
+    References
+    ----------
+        Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks
+        with power-law data spectra. arXiv:2410.09005, Sec. 3 (ODEs of the eigenspace order parameters).
+        The linear-activation integrals are derived here (Gaussian second moments).
+
+    Examples
+    --------
+    >>> float(i4_linear(1.0, 0.2, 0.3, 0.1, 1.0, 0.2, 0.4, 1.0, 0.5, 1.0))
+    0.5
+    """
     others = (c11, c12, c13, c14, c22, c23, c24, c33, c44)
     return np.broadcast_arrays(np.asarray(c34, float), *(np.asarray(c, float) for c in others))[0].copy()
 
@@ -115,6 +303,29 @@ def arcsin_difference(s, s_new, ds):
 
     Uses arcsin a − arcsin b = arcsin(a√(1−b²) − b√(1−a²)) with
     a√(1−b²) − b√(1−a²) = (a − b)[a(a + b)/(√(1−b²) + √(1−a²)) + √(1−a²)] (|a|, |b| < 1, close).
+
+    Parameters
+    ----------
+    s, s_new : array_like
+        Old and new arguments, |s|, |s_new| < 1.
+    ds : array_like
+        The exactly known change s_new − s; for |ds| ≥ 0.25 the plain difference is returned.
+
+    Returns
+    -------
+    numpy.ndarray
+        arcsin(s_new) − arcsin(s), accurate relative to the change itself.
+
+    References
+    ----------
+    Derived here (the arcsin subtraction identity), for the residual overlaps of the ODEs of
+    Worschech & Rosenow (2024), arXiv:2410.09005, Sec. 3, near the teacher's fixed point.
+
+    Examples
+    --------
+    >>> d = arcsin_difference(0.5, 0.5 + 1e-9, 1e-9)
+    >>> round(float(d / 1e-9), 6)  # d/ds arcsin at 1/2 is 2/√3
+    1.154701
     """
     cb = np.sqrt(1.0 - s * s)
     ca = np.sqrt(1.0 - s_new * s_new)
@@ -124,7 +335,30 @@ def arcsin_difference(s, s_new, ds):
 
 
 def inv_sqrt_difference(x, dx):
-    """1/√(x + dx) − 1/√x = −dx / (√x √(x+dx) (√x + √(x+dx))) for x, x + dx > 0."""
+    """1/√(x + dx) − 1/√x = −dx / (√x √(x+dx) (√x + √(x+dx))) for x, x + dx > 0.
+
+    Parameters
+    ----------
+    x : array_like
+        Base value, x > 0.
+    dx : array_like
+        Change, with x + dx > 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        1/√(x + dx) − 1/√x without cancellation.
+
+    References
+    ----------
+    Derived here (rationalised difference), for the ODEs of Worschech & Rosenow (2024),
+    arXiv:2410.09005, Sec. 3, near the teacher's fixed point.
+
+    Examples
+    --------
+    >>> round(float(inv_sqrt_difference(4.0, 1e-10) / 1e-10), 9)  # derivative −x^{-3/2}/2 = −1/16
+    -0.0625
+    """
     a = np.sqrt(x)
     b = np.sqrt(x + dx)
     return -dx / (a * b * (a + b))
@@ -134,6 +368,31 @@ def i2_erf_difference(caa, dcaa, cab, dcab, cbb):
     """I2(a', b) − I2(a, b) for g = erf(·/√2) when field a changes: C_aa → C_aa + dcaa, C_ab → C_ab + dcab.
 
     Returns (2/π)[arcsin s' − arcsin s] with s = C_ab/√((1+C_aa)(1+C_bb)) (Saad & Solla 1995, I2).
+
+    Parameters
+    ----------
+    caa, cab, cbb : array_like
+        Base covariance entries Var(u_a), Cov(u_a, u_b), Var(u_b).
+    dcaa, dcab : array_like
+        Exact changes of C_aa and C_ab.
+
+    Returns
+    -------
+    numpy.ndarray
+        The change of I2, accurate relative to the change itself.
+
+    References
+    ----------
+        Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines.
+        Phys. Rev. E 52, 4225 (integrals I2, I3, I4 of the erf(x/√2) activation).
+        The cancellation-free form is derived here.
+
+    Examples
+    --------
+    >>> d = i2_erf_difference(1.0, 1e-9, 0.5, 1e-9, 1.0)
+    >>> direct = i2_erf(1.0 + 1e-9, 0.5 + 1e-9, 1.0) - i2_erf(1.0, 0.5, 1.0)
+    >>> bool(abs(d - direct) < 1e-15)
+    True
     """
     A = 1.0 + caa
     B = 1.0 + cbb
@@ -147,6 +406,32 @@ def psi_phi_erf_difference(caa, cac, dcac, ccc, dccc):
     """Changes of ψ(a, c) = E[g'(u_a) g'(u_c)] and φ(a, c) = E[g''(u_a) g(u_c)] when field c changes.
 
     C_ac → C_ac + dcac, C_cc → C_cc + dccc (C_aa fixed).  Returns (ψ', Δψ, Δφ) with ψ' the new ψ.
+
+    Parameters
+    ----------
+    caa, cac, ccc : array_like
+        Base covariance entries Var(u_a), Cov(u_a, u_c), Var(u_c).
+    dcac, dccc : array_like
+        Exact changes of C_ac and C_cc.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (ψ', Δψ, Δφ): the new ψ and the changes of ψ and φ, accurate relative to the changes.
+
+    References
+    ----------
+        Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines.
+        Phys. Rev. E 52, 4225 (integrals I2, I3, I4 of the erf(x/√2) activation).
+        The cancellation-free form is derived here.
+
+    Examples
+    --------
+    >>> psi_new, dpsi, dphi = psi_phi_erf_difference(1.0, 0.5, 1e-9, 1.0, 1e-9)
+    >>> round(float(psi_new), 6)
+    0.328749
+    >>> bool(abs(dpsi - (psi_erf(1.0, 0.5 + 1e-9, 1.0 + 1e-9) - psi_erf(1.0, 0.5, 1.0))) < 1e-15)
+    True
     """
     A = 1.0 + caa
     lam = A * (1.0 + ccc) - cac * cac
@@ -162,6 +447,35 @@ def i4_erf_arcsin_difference(c11, c12, c22, c13, c23, c33, d13, d23, d33, c14, c
 
     I4 = (4/π²) arcsin(λ0/√(λ1λ2)) / √λ4; the changes d13, d23, d33, d34 of C13, C23, C33, C34
     change λ0 and λ1 (λ2, λ4 do not depend on field 3).
+
+    Parameters
+    ----------
+    c11, c12, c22, c13, c23, c33, c14, c24, c44, c34 : array_like
+        Base covariance entries of the fields (u1, u2, u3, u4).
+    d13, d23, d33, d34 : array_like
+        Exact changes of C13, C23, C33 and C34.
+
+    Returns
+    -------
+    numpy.ndarray
+        The change of the arcsin factor of I4 (multiply by (4/π²)/√λ4 for the change of I4).
+
+    References
+    ----------
+        Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines.
+        Phys. Rev. E 52, 4225 (integrals I2, I3, I4 of the erf(x/√2) activation).
+        The cancellation-free form is derived here.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> c = dict(c11=1.0, c12=0.2, c22=1.0, c13=0.3, c23=0.2, c33=1.0, c14=0.1, c24=0.4, c44=1.0, c34=0.5)
+    >>> d = i4_erf_arcsin_difference(d13=1e-9, d23=1e-9, d33=1e-9, d34=1e-9, **c)
+    >>> lam4 = 2.0 * 2.0 - 0.2 ** 2
+    >>> new = dict(c, c13=0.3 + 1e-9, c23=0.2 + 1e-9, c33=1.0 + 1e-9, c34=0.5 + 1e-9)
+    >>> direct = (i4_erf(**new) - i4_erf(**c)) * np.pi ** 2 / 4.0 * np.sqrt(lam4)
+    >>> bool(abs(d - direct) < 1e-14)
+    True
     """
     a1, a2 = 1.0 + c11, 1.0 + c22
     lam4 = a1 * a2 - c12 * c12
@@ -220,7 +534,37 @@ ACTIVATIONS = {"erf": ERF, "linear": LINEAR}
 
 
 def get_activation(activation: str | Activation) -> Activation:
-    """The :class:`Activation` named ``activation`` ('erf' or 'linear')."""
+    """The :class:`Activation` named ``activation`` ('erf' or 'linear').
+
+    Parameters
+    ----------
+    activation : str or Activation
+        'erf' (g(x) = erf(x/√2)) or 'linear' (g(x) = x); an :class:`Activation` is returned as is.
+
+    Returns
+    -------
+    Activation
+        The activation with its broadcasting Gaussian integrals.
+
+    Raises
+    ------
+    ValueError
+        If ``activation`` is a name other than 'erf' or 'linear'.
+
+    References
+    ----------
+        Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines.
+        Phys. Rev. E 52, 4225 (integrals I2, I3, I4 of the erf(x/√2) activation).
+        Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks
+        with power-law data spectra. arXiv:2410.09005, Sec. 3 (ODEs of the eigenspace order parameters).
+
+    Examples
+    --------
+    >>> get_activation("erf").name
+    'erf'
+    >>> get_activation(LINEAR) is LINEAR
+    True
+    """
     if isinstance(activation, Activation):
         return activation
     if activation not in ACTIVATIONS:

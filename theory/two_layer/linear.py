@@ -2,7 +2,7 @@
 
 With fixed second layers the linear student only sees u = Σ_i v_i J_i and the teacher
 b = Σ_n w_n B_n.  Per eigenspace define d^l = ||P_l (u − b)||² / N; then ε_g = ½ Σ_l λ_l d^l
-and, exactly for N → ∞ (reference note Sec. 3, derived; V = Σ_i v_i², c_l = λ_l m_l / N):
+and, exactly for N → ∞ (derived here from the ODEs of Worschech & Rosenow 2024, Sec. 3; V = Σ_i v_i², c_l = λ_l m_l / N):
 
     d(d^l)/dα = −2ηV λ_l d^l + η² V² c_l Σ_l' λ_l' d^l'         (A = −2ηV diag λ + η²V² c λᵀ)
 
@@ -41,7 +41,36 @@ def _v2(v_student: Any, K: int) -> float:
 
 
 def linear_d0(op: OrderParameters, *, v_student: Any = 1.0, v_teacher: Any = 1.0) -> np.ndarray:
-    """d^l = ||P_l(Σ v_i J_i − Σ w_n B_n)||²/N from the overlaps: vᵀq^l v − 2 vᵀ r^l w + wᵀ t^l w."""
+    """d^l = ||P_l(Σ v_i J_i − Σ w_n B_n)||²/N from the overlaps: vᵀq^l v − 2 vᵀ r^l w + wᵀ t^l w.
+
+    Parameters
+    ----------
+    op : OrderParameters
+        Per-eigenspace overlaps q^l, r^l, t^l.
+    v_student, v_teacher : float or array_like, optional
+        Second-layer weights of the student (K) and the teacher (M); a scalar means all equal.
+
+    Returns
+    -------
+    numpy.ndarray
+        d^l, shape (L,); ε_g = ½ Σ_l λ_l d^l for the linear network.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 4 (linear activation). The reduction to d^l is derived here.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> from nsl.theory.two_layer.order_params import random_initial_conditions
+    >>> sp = power_law_spectrum(4, 1.0, N=8)
+    >>> op = random_initial_conditions(sp, 1, 1, rng=np.random.default_rng(0))
+    >>> d = linear_d0(op)
+    >>> d.shape, bool(np.all(d >= 0))
+    ((4,), True)
+    """
     v = second_layer_weights(v_student, op.K, "v_student")
     w = second_layer_weights(v_teacher, op.M, "v_teacher")
     return (np.einsum("i,lik,k->l", v, op.q, v) - 2 * np.einsum("i,lin,n->l", v, op.r, w)
@@ -50,7 +79,45 @@ def linear_d0(op: OrderParameters, *, v_student: Any = 1.0, v_teacher: Any = 1.0
 
 def linear_drift_matrix(spectrum: Spectrum, *, eta: float, V: float = 1.0, sgd_noise: bool = True,
                         trainable: Any = None) -> np.ndarray:
-    """A = −2ηV diag(λ ⊙ mask) + η²V² (c ⊙ mask) λᵀ, the generator of d(α) (module docstring)."""
+    """A = −2ηV diag(λ ⊙ mask) + η²V² (c ⊙ mask) λᵀ, the generator of d(α) (module docstring).
+
+    Parameters
+    ----------
+    spectrum : Spectrum
+        Eigenvalues λ_l with multiplicities m_l (Tr Σ = N under the default normalisation).
+    eta : float
+        Learning rate η, checked by :func:`~nsl.theory.two_layer.ode.check_eta`.
+    V : float, optional
+        Σ_i v_i², the sum of the squared student second-layer weights (1 for K = 1, v = 1).
+    sgd_noise : bool, optional
+        Keep the O(η²) SGD-noise term (True) or drop it (gradient flow in the drift).
+    trainable : optional
+        Which eigenspaces are trained (see :func:`~nsl.theory.two_layer.ode.trainable_mask`); all by default.
+
+    Returns
+    -------
+    numpy.ndarray
+        A, shape (L, L), with d(d)/dα = A d.
+
+    Raises
+    ------
+    ValueError
+        If ``eta`` or ``V`` is out of range.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 4 (linear activation; the closed ODE system of the eigenspace errors is
+    derived here from the paper's Sec. 3 ODEs).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> A = linear_drift_matrix(power_law_spectrum(4, 1.0, N=8), eta=0.1)
+    >>> A.shape, bool(np.linalg.eigvals(A).real.max() < 0)  # stable below η_c = 2
+    ((4, 4), True)
+    """
     check_eta(eta)
     if not (np.isfinite(V) and V > 0):
         raise ValueError(f"V (sum of squared student second-layer weights) must be > 0, got {V!r}")
@@ -65,7 +132,43 @@ def linear_drift_matrix(spectrum: Spectrum, *, eta: float, V: float = 1.0, sgd_n
 
 def linear_eg_expm(alpha: np.ndarray, d0: np.ndarray, spectrum: Spectrum, *, eta: float, V: float = 1.0,
                    sgd_noise: bool = True, trainable: Any = None) -> np.ndarray:
-    """ε_g(α) = ½ λᵀ expm(Aα) d(0) with scipy.linalg.expm at each α (the direct form; slow for large L)."""
+    """ε_g(α) = ½ λᵀ expm(Aα) d(0) with scipy.linalg.expm at each α (the direct form; slow for large L).
+
+    Parameters
+    ----------
+    alpha : array_like
+        Training times α = (number of SGD steps)/N.
+    d0 : numpy.ndarray
+        Initial per-eigenspace errors d^l(0), shape (L,), non-negative (see :func:`linear_d0`).
+    spectrum : Spectrum
+        Eigenvalues λ_l with multiplicities m_l (Tr Σ = N under the default normalisation).
+    eta : float
+        Learning rate η, checked by :func:`~nsl.theory.two_layer.ode.check_eta`.
+    V : float, optional
+        Σ_i v_i², the sum of the squared student second-layer weights (1 for K = 1, v = 1).
+    sgd_noise : bool, optional
+        Keep the O(η²) SGD-noise term (True) or drop it (gradient flow in the drift).
+    trainable : optional
+        Which eigenspaces are trained (see :func:`~nsl.theory.two_layer.ode.trainable_mask`); all by default.
+
+    Returns
+    -------
+    numpy.ndarray
+        ε_g at each α, shape (len(alpha),).
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 4 (the exact linear learning curve; its equation number was not confirmed).
+
+    Examples
+    --------
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> sp = power_law_spectrum(4, 1.0, N=8)
+    >>> d0 = expected_d0(sp)
+    >>> linear_eg_expm([0.0, 10.0], d0, sp, eta=0.1).round(5).tolist()
+    [0.50005, 0.06321]
+    """
     from scipy.linalg import expm
 
     A = linear_drift_matrix(spectrum, eta=eta, V=V, sgd_noise=sgd_noise, trainable=trainable)
@@ -79,6 +182,47 @@ def linear_eg_exact(alpha: np.ndarray, d0: np.ndarray, spectrum: Spectrum, *, et
 
     A = X S X⁻¹ with X = diag(√p), p_l = m_l/N, S = −2ηV diag(λ⊙mask) + η²V² u uᵀ, u = λ √p ⊙ mask... exactly
     the matrix of :func:`linear_drift_matrix`.
+
+    Parameters
+    ----------
+    alpha : array_like
+        Training times α = (number of SGD steps)/N.
+    d0 : numpy.ndarray
+        Initial per-eigenspace errors d^l(0), shape (L,), non-negative (see :func:`linear_d0`).
+    spectrum : Spectrum
+        Eigenvalues λ_l with multiplicities m_l (Tr Σ = N under the default normalisation).
+    eta : float
+        Learning rate η, checked by :func:`~nsl.theory.two_layer.ode.check_eta`.
+    V : float, optional
+        Σ_i v_i², the sum of the squared student second-layer weights (1 for K = 1, v = 1).
+    sgd_noise : bool, optional
+        Keep the O(η²) SGD-noise term (True) or drop it (gradient flow in the drift).
+    trainable : optional
+        Which eigenspaces are trained (see :func:`~nsl.theory.two_layer.ode.trainable_mask`); all by default.
+
+    Returns
+    -------
+    numpy.ndarray
+        ε_g at each α, shape (len(alpha),); equal to :func:`linear_eg_expm` to rounding.
+
+    Raises
+    ------
+    ValueError
+        If ``d0`` has the wrong shape or negative entries, or ``eta`` is out of range.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 4 (the exact linear learning curve; its equation number was not confirmed).
+    The symmetric similarity transform is derived here.
+
+    Examples
+    --------
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> sp = power_law_spectrum(4, 1.0, N=8)
+    >>> d0 = expected_d0(sp)
+    >>> linear_eg_exact([0.0, 10.0], d0, sp, eta=0.1).round(5).tolist()
+    [0.50005, 0.06321]
     """
     check_eta(eta)
     d0 = np.asarray(d0, float)
@@ -114,7 +258,39 @@ def linear_eg_exact(alpha: np.ndarray, d0: np.ndarray, spectrum: Spectrum, *, et
 
 def linear_eg_gradient_flow(alpha: np.ndarray, d0: np.ndarray, spectrum: Spectrum, *, eta: float,
                             V: float = 1.0) -> np.ndarray:
-    """Small-η limit: ε_g(α) = ½ Σ_l λ_l d^l(0) e^{−2ηVλ_l α} (reference note Sec. 4a)."""
+    """Small-η limit: ε_g(α) = ½ Σ_l λ_l d^l(0) e^{−2ηVλ_l α} (derived here: the η → 0 limit of the exact form, Worschech & Rosenow 2024, Sec. 4).
+
+    Parameters
+    ----------
+    alpha : array_like
+        Training times α = (number of SGD steps)/N.
+    d0 : numpy.ndarray
+        Initial per-eigenspace errors d^l(0), shape (L,), non-negative (see :func:`linear_d0`).
+    spectrum : Spectrum
+        Eigenvalues λ_l with multiplicities m_l (Tr Σ = N under the default normalisation).
+    eta : float
+        Learning rate η, checked by :func:`~nsl.theory.two_layer.ode.check_eta`.
+    V : float, optional
+        Σ_i v_i², the sum of the squared student second-layer weights (1 for K = 1, v = 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        ε_g at each α without the O(η²) noise term, shape (len(alpha),).
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 4 (linear activation, small learning rate).
+
+    Examples
+    --------
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> sp = power_law_spectrum(4, 1.0, N=8)
+    >>> d0 = expected_d0(sp)
+    >>> linear_eg_gradient_flow([0.0, 10.0], d0, sp, eta=0.1).round(5).tolist()
+    [0.50005, 0.05918]
+    """
     check_eta(eta)
     alpha = np.atleast_1d(np.asarray(alpha, float))
     lam = spectrum.values
@@ -123,7 +299,36 @@ def linear_eg_gradient_flow(alpha: np.ndarray, d0: np.ndarray, spectrum: Spectru
 
 def expected_d0(spectrum: Spectrum, *, K: int = 1, M: int = 1, sigma_J: float = 0.01, sigma_B: float = 1.0,
                 v_student: Any = 1.0, v_teacher: Any = 1.0) -> np.ndarray:
-    """E[d^l(0)] = (m_l/N) (V σ_J² + W σ_B²) for i.i.d. Gaussian initial weights."""
+    """E[d^l(0)] = (m_l/N) (V σ_J² + W σ_B²) for i.i.d. Gaussian initial weights.
+
+    Parameters
+    ----------
+    spectrum : Spectrum
+        Eigenvalues λ_l with multiplicities m_l (Tr Σ = N under the default normalisation).
+    K, M : int, optional
+        Numbers of student and teacher hidden units.
+    sigma_J, sigma_B : float, optional
+        Standard deviations of the initial student and the teacher weights (σ_J = 0.01 as in the
+        paper's Figs. 1-3).
+    v_student, v_teacher : float or array_like, optional
+        Second-layer weights; V = Σ v_i², W = Σ w_n².
+
+    Returns
+    -------
+    numpy.ndarray
+        E[d^l(0)], shape (L,).
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 4 (initialisation of the linear network); the expectation is derived here.
+
+    Examples
+    --------
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> round(float(expected_d0(power_law_spectrum(4, 1.0, N=8)).sum()), 6)  # σ_J² + σ_B²
+    1.0001
+    """
     V = _v2(v_student, K)
     W = float(np.sum(second_layer_weights(v_teacher, M, "v_teacher") ** 2))
     return spectrum.multiplicities / spectrum.N * (V * sigma_J ** 2 + W * sigma_B ** 2)
@@ -135,6 +340,41 @@ def linear_asymptote(alpha: np.ndarray, *, beta: float, L: int, N: int, eta: flo
 
     λ_+ is the top eigenvalue of ``power_law_spectrum(L, beta, N=N, normalize=...)``; D̄ = Vσ_J² + Wσ_B²
     (default σ_J = 0.01, K = M = 1).  Valid inside :func:`linear_window`.
+
+    Parameters
+    ----------
+    alpha : array_like
+        Training times α = (number of SGD steps)/N.
+    beta : float
+        Spectrum exponent, λ_l ∝ l^(−(1+β)).
+    L, N : int
+        Number of distinct eigenvalues and input dimension.
+    eta : float
+        Learning rate η, checked by :func:`~nsl.theory.two_layer.ode.check_eta`.
+    V : float, optional
+        Σ_i v_i², the sum of the squared student second-layer weights (1 for K = 1, v = 1).
+    Dbar : float, optional
+        D̄, the initial per-coordinate error E[(u − b)_k²].
+    normalize : str, optional
+        Spectrum normalisation passed to ``power_law_spectrum``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The power-law asymptote of ε_g at each α.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 4 (power-law decay ε_g ∝ α^(−β/(1+β)) for linear activation; the prefactor
+    is derived here in the continuum limit).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> e = linear_asymptote(np.array([1e2, 1e4]), beta=1.0, L=1024, N=1024, eta=0.1)
+    >>> round(float(np.log(e[0] / e[1]) / np.log(100.0)), 6)  # slope β/(1+β)
+    0.5
     """
     from nsl.theory.spectra import power_law_spectrum
 
@@ -148,13 +388,67 @@ def linear_asymptote(alpha: np.ndarray, *, beta: float, L: int, N: int, eta: flo
 
 
 def linear_window(spectrum: Spectrum, *, eta: float, V: float = 1.0) -> tuple[float, float]:
-    """(1/(2ηVλ_1), 1/(2ηVλ_L)): the power law α^(−β/(1+β)) holds well inside this interval."""
+    """(1/(2ηVλ_1), 1/(2ηVλ_L)): the power law α^(−β/(1+β)) holds well inside this interval.
+
+    Parameters
+    ----------
+    spectrum : Spectrum
+        Eigenvalues λ_l with multiplicities m_l (Tr Σ = N under the default normalisation).
+    eta : float
+        Learning rate η, checked by :func:`~nsl.theory.two_layer.ode.check_eta`.
+    V : float, optional
+        Σ_i v_i², the sum of the squared student second-layer weights (1 for K = 1, v = 1).
+
+    Returns
+    -------
+    tuple of float
+        (α_low, α_high), the early transient's end and the finite-L cutoff.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 4 (linear activation); the window is derived here.
+
+    Examples
+    --------
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> lo, hi = linear_window(power_law_spectrum(4, 1.0, N=8), eta=0.1)
+    >>> round(float(lo), 4), round(float(hi), 4)
+    (1.7795, 28.4722)
+    """
     check_eta(eta)
     return 1.0 / (2 * eta * V * spectrum.values[0]), 1.0 / (2 * eta * V * spectrum.values[-1])
 
 
 def linear_stability_bound_exact(spectrum: Spectrum, *, V: float = 1.0, trainable: Any = None) -> float:
-    """η_c = 2N / (V Σ_{l trained} m_l λ_l): the largest eigenvalue of A crosses 0 there."""
+    """η_c = 2N / (V Σ_{l trained} m_l λ_l): the largest eigenvalue of A crosses 0 there.
+
+    Parameters
+    ----------
+    spectrum : Spectrum
+        Eigenvalues λ_l with multiplicities m_l (Tr Σ = N under the default normalisation).
+    V : float, optional
+        Σ_i v_i², the sum of the squared student second-layer weights (1 for K = 1, v = 1).
+    trainable : optional
+        Which eigenspaces are trained (see :func:`~nsl.theory.two_layer.ode.trainable_mask`); all by default.
+
+    Returns
+    -------
+    float
+        The critical learning rate η_c (2/V when all eigenspaces are trained and Tr Σ = N).
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 4 (linear activation); the bound is derived here from :func:`linear_drift_matrix`.
+    Saad, D. & Solla, S. A. (1995). Phys. Rev. E 52, 4225 (the isotropic case).
+
+    Examples
+    --------
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> round(linear_stability_bound_exact(power_law_spectrum(4, 1.0, N=8)), 9)
+    2.0
+    """
     mask = trainable_mask(trainable, spectrum.L)
     return 2.0 * spectrum.N / (V * float(np.sum((spectrum.multiplicities * spectrum.values)[mask])))
 
@@ -165,6 +459,47 @@ def linear_eg_infinity_truncated(d0: np.ndarray, spectrum: Spectrum, *, n_traina
 
     ε_res = ½ Σ_{l > n} λ_l d^l(0); with SGD noise the trained directions settle at
     d^l = ηV m_l ε_g / N, so ε_g(∞) = ε_res / (1 − (ηV/2N) Σ_{l <= n} m_l λ_l).
+
+    Parameters
+    ----------
+    d0 : numpy.ndarray
+        Initial per-eigenspace errors d^l(0), shape (L,), non-negative (see :func:`linear_d0`).
+    spectrum : Spectrum
+        Eigenvalues λ_l with multiplicities m_l (Tr Σ = N under the default normalisation).
+    n_trainable : int
+        Number of trained (top) eigenspaces N_l.
+    eta : float
+        Learning rate η, checked by :func:`~nsl.theory.two_layer.ode.check_eta`.
+    V : float, optional
+        Σ_i v_i², the sum of the squared student second-layer weights (1 for K = 1, v = 1).
+    sgd_noise : bool, optional
+        Keep the O(η²) SGD-noise term (True) or drop it (gradient flow in the drift).
+
+    Returns
+    -------
+    float
+        The asymptotic generalisation error ε_g(∞).
+
+    Raises
+    ------
+    ValueError
+        If ``eta`` is above the stability bound of the trained block.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 4.3 (scaling law in the number of trainable parameters, ε_g(∞) ∝ N_l^(−β));
+    the noise factor 1/(1 − ...) is derived here.
+
+    Examples
+    --------
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> sp = power_law_spectrum(4, 1.0, N=8)
+    >>> d0 = expected_d0(sp)
+    >>> round(linear_eg_infinity_truncated(d0, sp, n_trainable=2, eta=0.1, sgd_noise=False), 6)
+    0.060982
+    >>> round(linear_eg_infinity_truncated(d0, sp, n_trainable=2, eta=0.1), 6)
+    0.063782
     """
     check_eta(eta)
     mask = trainable_mask(int(n_trainable), spectrum.L)
@@ -180,7 +515,42 @@ def linear_eg_infinity_truncated(d0: np.ndarray, spectrum: Spectrum, *, n_traina
 
 def trainable_law_curve(n_trainable: np.ndarray, *, beta: float, N: int, eta: float, V: float = 1.0,
                         Dbar: float = 1.0001, sgd_noise: bool = True) -> np.ndarray:
-    """E[ε_g(∞)] against N_l for L = N (one eigendirection per eigenvalue), ∝ N_l^{−β} for 1 ≪ N_l ≪ N."""
+    """E[ε_g(∞)] against N_l for L = N (one eigendirection per eigenvalue), ∝ N_l^{−β} for 1 ≪ N_l ≪ N.
+
+    Parameters
+    ----------
+    n_trainable : array_like of int
+        Numbers of trained eigendirections N_l.
+    beta : float
+        Spectrum exponent.
+    N : int
+        Input dimension (= L).
+    eta : float
+        Learning rate η, checked by :func:`~nsl.theory.two_layer.ode.check_eta`.
+    V : float, optional
+        Σ_i v_i², the sum of the squared student second-layer weights (1 for K = 1, v = 1).
+    Dbar : float, optional
+        D̄, the initial per-coordinate error.
+    sgd_noise : bool, optional
+        Keep the O(η²) SGD-noise term (True) or drop it (gradient flow in the drift).
+
+    Returns
+    -------
+    numpy.ndarray
+        ε_g(∞) at each N_l.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 4.3 and Fig. 3 (ε_g(∞) ∝ N_l^(−β)).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> e = trainable_law_curve([8, 16], beta=1.0, N=256, eta=0.05)
+    >>> round(float(np.log(e[0] / e[1]) / np.log(2.0)), 2)  # ≈ β
+    1.0
+    """
     from nsl.theory.spectra import power_law_spectrum
 
     sp = power_law_spectrum(N, beta, N=N)
@@ -190,7 +560,29 @@ def trainable_law_curve(n_trainable: np.ndarray, *, beta: float, N: int, eta: fl
 
 
 def symbolic_exponents() -> dict:
-    """The linear-network laws as sympy expressions (symbols β, η, V, α, N_l, λ_+, D̄, N, m, L)."""
+    """The linear-network laws as sympy expressions (symbols β, η, V, α, N_l, λ_+, D̄, N, m, L).
+
+    Parameters
+    ----------
+    None
+
+    Returns
+    -------
+    dict
+        sympy expressions keyed 'exponent_alpha', 'exponent_trainable', 'eg_asymptote',
+        'window_low', 'eta_critical_trace_normalised', 'eg_trainable_law'.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 4 and 4.3 (exponents β/(1+β) in α and β in N_l); prefactors derived here.
+
+    Examples
+    --------
+    >>> s = symbolic_exponents()
+    >>> str(s["exponent_alpha"]), str(s["exponent_trainable"])
+    ('beta/(beta + 1)', 'beta')
+    """
     import sympy as sp
 
     beta, eta, V, alpha, Nl, lp, Db, N, m = sp.symbols("beta eta V alpha N_l lambda_plus Dbar N m", positive=True)
