@@ -80,7 +80,39 @@ class TwoLayerCurve:
 
 
 def log_alpha_grid(alpha_max: float, n_alpha: int = 200, alpha_min: float | None = None) -> np.ndarray:
-    """Log-spaced α grid from ``alpha_min`` (default min(0.01, α_max/100)) to ``alpha_max``."""
+    """Log-spaced α grid from ``alpha_min`` (default min(0.01, α_max/100)) to ``alpha_max``.
+
+    Parameters
+    ----------
+    alpha_max : float
+        Last training time α (> 0).
+    n_alpha : int, optional
+        Number of grid points (>= 2).
+    alpha_min : float, optional
+        First training time, in (0, alpha_max).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n_alpha`` log-spaced times from alpha_min to alpha_max.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 4 (learning curves are shown against log α). The grid itself is a convenience
+    defined here.
+
+    Examples
+    --------
+    >>> g = log_alpha_grid(1e3, 5)
+    >>> g.shape, float(g[0]), float(g[-1])
+    ((5,), 0.01, 1000.0)
+    """
     if not (np.isfinite(alpha_max) and alpha_max > 0):
         raise ValueError(f"alpha_max must be finite and > 0, got {alpha_max!r}")
     if not isinstance(n_alpha, (int, np.integer)) or n_alpha < 2:
@@ -92,6 +124,34 @@ def log_alpha_grid(alpha_max: float, n_alpha: int = 200, alpha_min: float | None
 
 
 def check_eta(eta: float) -> float:
+    """The learning rate η as a float, checked at the door.
+
+    Parameters
+    ----------
+    eta : float
+        Learning rate of online SGD, finite and > 0.
+
+    Returns
+    -------
+    float
+        ``eta`` as a Python float.
+
+    Raises
+    ------
+    ValueError
+        If ``eta`` is not finite or not positive.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 3 (η enters the ODEs as η and η²).
+    Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines. Phys. Rev. E 52, 4225 (learning rate of the soft-committee ODEs).
+
+    Examples
+    --------
+    >>> check_eta(0.1)
+    0.1
+    """
     if not (np.isfinite(eta) and eta > 0):
         raise ValueError(f"eta must be finite and > 0, got {eta!r}")
     return float(eta)
@@ -187,6 +247,35 @@ def linear_stability_bound(spectrum: Spectrum, *, v_student: Any = 1.0, K: int =
 
     Derivation (Worschech & Rosenow 2024, arXiv:2410.09005, Sec. 3, linear g): d(d^l)/dα = −2ηV λ_l d^l + η² V² c_l Σ_l' λ_l' d^l' with
     V = Σ v_i²; it is stable iff (ηV/2N) Σ m_l λ_l < 1.  For Tr Σ = N and v = 1: η_c = 2/K.
+
+    Parameters
+    ----------
+    spectrum : Spectrum
+        Eigenvalues λ_l with multiplicities m_l.
+    v_student : float or array_like, optional
+        Student second-layer weights (a scalar means all equal).
+    K : int, optional
+        Number of student hidden units.
+    trainable : optional
+        Which eigenspaces are trained; all by default.
+
+    Returns
+    -------
+    float
+        The critical learning rate η_c.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 3 (linear activation; the bound is derived here from its ODEs).
+    Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines. Phys. Rev. E 52, 4225 (isotropic case).
+
+    Examples
+    --------
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> sp = power_law_spectrum(4, 1.0, N=8)
+    >>> round(linear_stability_bound(sp), 9), round(linear_stability_bound(sp, K=2), 9)
+    (2.0, 1.0)
     """
     v = second_layer_weights(v_student, K, "v_student")
     mask = trainable_mask(trainable, spectrum.L)
@@ -627,7 +716,43 @@ def specialised_permutation(Q: np.ndarray, R: np.ndarray, T: np.ndarray, v: np.n
 
 def eg_from_covariances(Q: np.ndarray, R: np.ndarray, T: np.ndarray, *, activation: str | Activation = "erf",
                         v_student: Any = 1.0, v_teacher: Any = 1.0) -> np.ndarray:
-    """ε_g = ½[Σ v_i v_k I2(Q) + Σ w_n w_m I2(T) − 2 Σ v_i w_n I2(R)] batched over leading axes of Q, R, T."""
+    """ε_g = ½[Σ v_i v_k I2(Q) + Σ w_n w_m I2(T) − 2 Σ v_i w_n I2(R)] batched over leading axes of Q, R, T.
+
+    Parameters
+    ----------
+    Q : numpy.ndarray
+        Student-student pre-activation covariances, shape (..., K, K).
+    R : numpy.ndarray
+        Student-teacher covariances, shape (..., K, M).
+    T : numpy.ndarray
+        Teacher-teacher covariances, shape (..., M, M).
+    activation : str or Activation, optional
+        'erf' (g(x) = erf(x/√2)) or 'linear'.
+    v_student, v_teacher : float or array_like, optional
+        Second-layer weights of the student and the teacher.
+
+    Returns
+    -------
+    numpy.ndarray
+        ε_g with the leading (batch) shape of Q, R, T.
+
+    References
+    ----------
+    Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines. Phys. Rev. E 52, 4225 (ε_g of the soft committee machine).
+    Goldt, S., Advani, M. S., Saxe, A. M., Krzakala, F. & Zdeborová, L. (2019). Dynamics of stochastic
+    gradient descent for two-layer neural networks in the teacher-student setup. arXiv:1906.08632, Sec. 2.
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 3.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Q = np.full((2, 2), 1 / 3); R = np.full((2, 2), 1 / np.sqrt(6)); T = np.eye(2)
+    >>> round(float(eg_from_covariances(Q, R, T)), 7)  # Saad-Solla symmetric plateau, K = M = 2
+    0.0116108
+    >>> eg_from_covariances(np.ones((3, 1, 1)), np.ones((3, 1, 1)), np.ones((3, 1, 1))).shape
+    (3,)
+    """
     act = get_activation(activation)
     Q, R, T = (np.asarray(a, float) for a in (Q, R, T))
     v = second_layer_weights(v_student, Q.shape[-1], "v_student")
@@ -643,7 +768,49 @@ def eg_from_covariances(Q: np.ndarray, R: np.ndarray, T: np.ndarray, *, activati
 
 def generalization_error(op: OrderParameters, spectrum: Spectrum, *, activation: str | Activation = "erf",
                          v_student: Any = 1.0, v_teacher: Any = 1.0) -> float:
-    """ε_g = ½[Σ v_i v_k I2(λ_i, λ_k) + Σ w_n w_m I2(ν_n, ν_m) − 2 Σ v_i w_n I2(λ_i, ν_n)] (Saad & Solla 1995, Eq. 6)."""
+    """ε_g = ½[Σ v_i v_k I2(λ_i, λ_k) + Σ w_n w_m I2(ν_n, ν_m) − 2 Σ v_i w_n I2(λ_i, ν_n)] (Saad & Solla 1995, Eq. 6).
+
+    Parameters
+    ----------
+    op : OrderParameters
+        Per-eigenspace overlaps q^l, r^l, t^l (L must match ``spectrum``).
+    spectrum : Spectrum
+        Eigenvalues λ_l with multiplicities m_l.
+    activation : str or Activation, optional
+        'erf' (g(x) = erf(x/√2)) or 'linear'.
+    v_student, v_teacher : float or array_like, optional
+        Second-layer weights of the student and the teacher.
+
+    Returns
+    -------
+    float
+        The generalisation error ε_g.
+
+    Raises
+    ------
+    ValueError
+        If the order parameters and the spectrum disagree on L.
+
+    References
+    ----------
+    Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines. Phys. Rev. E 52, 4225.
+    Goldt, S., Advani, M. S., Saxe, A. M., Krzakala, F. & Zdeborová, L. (2019). Dynamics of stochastic
+    gradient descent for two-layer neural networks in the teacher-student setup. arXiv:1906.08632, Sec. 2.
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 3 (Q = Σ_l λ_l q^l and the like).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> from nsl.theory.two_layer.order_params import OrderParameters
+    >>> sp = power_law_spectrum(1, 0.0, N=8)
+    >>> z, one = np.zeros((1, 1, 1)), np.ones((1, 1, 1))
+    >>> round(generalization_error(OrderParameters(z, z, one), sp), 6)  # zero student: 1/6
+    0.166667
+    >>> generalization_error(OrderParameters(one, one, one), sp)  # student = teacher
+    0.0
+    """
     if op.L != spectrum.L:
         raise ValueError(f"spectrum has L={spectrum.L} distinct eigenvalues but the order parameters have L={op.L}")
     sys = TwoLayerODE(spectrum, op.t, K=op.K, activation=activation, eta=1.0, v_student=v_student, v_teacher=v_teacher)

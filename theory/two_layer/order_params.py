@@ -96,6 +96,42 @@ def order_parameters_from_weights(J: np.ndarray, B: np.ndarray, spectrum: Spectr
     Coordinates are ordered as ``spectrum.full()``.  Also accepts stacked weights
     J (S, K, N), B (S, M, N) and then returns arrays with a leading S axis (not validated),
     used by the simulation.
+
+    Parameters
+    ----------
+    J : numpy.ndarray
+        Student first-layer weights, shape (K, N) or stacked (S, K, N).
+    B : numpy.ndarray
+        Teacher first-layer weights, shape (M, N) or stacked (S, M, N).
+    spectrum : Spectrum
+        Eigenvalues λ_l with multiplicities m_l; sets N and the eigenspace blocks.
+
+    Returns
+    -------
+    OrderParameters or tuple of numpy.ndarray
+        The validated overlaps for unstacked weights; the raw (q, r, t) arrays with a leading S
+        axis for stacked weights.
+
+    Raises
+    ------
+    ValueError
+        If the weights' shapes disagree with each other or with N.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 2-3 (order parameters of the power-law spectrum; the eigenspace-projected form
+    used here is equivalent to the paper's Σ^k hierarchy and derived here).
+    Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines. Phys. Rev. E 52, 4225 (isotropic overlaps Q, R, T).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> sp = power_law_spectrum(4, 1.0, N=8)
+    >>> op = order_parameters_from_weights(np.ones((1, 8)), np.ones((1, 8)), sp)
+    >>> op.q.shape, op.q.ravel().tolist()
+    ((4, 1, 1), [0.25, 0.25, 0.25, 0.25])
     """
     J = np.asarray(J, float)
     B = np.asarray(B, float)
@@ -124,6 +160,46 @@ def sample_weights(spectrum: Spectrum, K: int, M: int, *, sigma_J: float = 0.01,
     draws B entries ±σ_B: the same first two moments, but every eigendirection carries the
     same teacher weight, which removes the χ² spread of d^l(0) (a variance reduction for
     exponent fits on single runs of the linear network).
+
+    Parameters
+    ----------
+    spectrum : Spectrum
+        Eigenvalues λ_l with multiplicities m_l; sets N and the eigenspace blocks.
+    K, M : int
+        Numbers of student and teacher hidden units (>= 1).
+    sigma_J : float, optional
+        Standard deviation of the student weights (>= 0).
+    sigma_B : float, optional
+        Standard deviation (or ± amplitude) of the teacher weights (> 0).
+    rng : numpy.random.Generator
+        Source of randomness (``np.random.default_rng(seed)``).
+    teacher : {'gaussian', 'rademacher'}, optional
+        Distribution of the teacher weights.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (J, B) with shapes (K, N) and (M, N).
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range or ``rng`` is not a numpy Generator.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Figs. 1-3 (σ_J = 0.01).
+    Goldt, S., Advani, M. S., Saxe, A. M., Krzakala, F. & Zdeborová, L. (2019). Dynamics of stochastic
+    gradient descent for two-layer neural networks in the teacher-student setup. arXiv:1906.08632 (Gaussian initialisation of student and teacher).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> J, B = sample_weights(power_law_spectrum(4, 1.0, N=8), 2, 3, rng=np.random.default_rng(0))
+    >>> J.shape, B.shape
+    ((2, 8), (3, 8))
     """
     if teacher not in ("gaussian", "rademacher"):
         raise ValueError(f"teacher must be 'gaussian' or 'rademacher', got {teacher!r}")
@@ -150,6 +226,41 @@ def random_initial_conditions(spectrum: Spectrum, K: int, M: int, *, sigma_J: fl
 
     The O(σ_J/√N) random part of r^l is what breaks the student's permutation symmetry;
     it is kept as sampled, never set to zero.
+
+    Parameters
+    ----------
+    spectrum : Spectrum
+        Eigenvalues λ_l with multiplicities m_l; sets N and the eigenspace blocks.
+    K, M : int
+        Numbers of student and teacher hidden units (>= 1).
+    sigma_J : float, optional
+        Standard deviation of the student weights (>= 0).
+    sigma_B : float, optional
+        Standard deviation (or ± amplitude) of the teacher weights (> 0).
+    rng : numpy.random.Generator
+        Source of randomness (``np.random.default_rng(seed)``).
+    teacher : {'gaussian', 'rademacher'}, optional
+        Distribution of the teacher weights.
+
+    Returns
+    -------
+    OrderParameters
+        q^l, r^l, t^l of the sampled weights.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 3 (initial conditions of the ODEs from sampled weights).
+    Goldt, S., Advani, M. S., Saxe, A. M., Krzakala, F. & Zdeborová, L. (2019). Dynamics of stochastic
+    gradient descent for two-layer neural networks in the teacher-student setup. arXiv:1906.08632 (initial conditions from sampled weights).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> op = random_initial_conditions(power_law_spectrum(4, 1.0, N=8), 2, 2, rng=np.random.default_rng(0))
+    >>> op.L, op.K, op.M
+    (4, 2, 2)
     """
     J, B = sample_weights(spectrum, K, M, sigma_J=sigma_J, sigma_B=sigma_B, rng=rng, teacher=teacher)
     return order_parameters_from_weights(J, B, spectrum)
