@@ -54,7 +54,34 @@ class FixedPoint:
 
 
 def plateau_height_gradient_flow(K: int) -> float:
-    """ε* = (K/π)[π/6 − K arcsin(1/(2K))] (Saad & Solla 1995; η → 0, K = M, T = I)."""
+    """ε* = (K/π)[π/6 − K arcsin(1/(2K))] (Saad & Solla 1995; η → 0, K = M, T = I).
+
+    Parameters
+    ----------
+    K : int
+        Number of student (= teacher) hidden units, >= 1.
+
+    Returns
+    -------
+    float
+        The generalisation error on the symmetric plateau in the gradient-flow limit.
+
+    Raises
+    ------
+    ValueError
+        If ``K`` is not an integer >= 1.
+
+    References
+    ----------
+    Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines. Phys. Rev. E 52, 4225 (symmetric phase of the erf committee machine; section not confirmed here).
+
+    Examples
+    --------
+    >>> round(float(plateau_height_gradient_flow(2)), 7)
+    0.0116108
+    >>> round(float(plateau_height_gradient_flow(3)), 4)
+    0.0203
+    """
     if not isinstance(K, (int, np.integer)) or K < 1:
         raise ValueError(f"K must be an integer >= 1, got {K!r}")
     return K / np.pi * (np.pi / 6 - K * np.arcsin(1.0 / (2 * K)))
@@ -79,6 +106,46 @@ def symmetric_fixed_point(K: int, eta: float, *, spectrum: Spectrum | None = Non
 
     ``spectrum`` only sets τ = Tr Σ / N (1 for ``normalize='trace'``); None means τ = 1.
     ``prefactor``: 'none' (σ = Σ g, Saad–Solla) or 'sqrt' (σ = Σ g/√K, ζ = Σ g/√M).
+
+    Parameters
+    ----------
+    K : int
+        Number of student (= teacher) hidden units, >= 2.
+    eta : float
+        Learning rate η > 0 (the η² term is included when ``sgd_noise``).
+    spectrum : Spectrum, optional
+        Sets τ = Tr Σ / N; None means τ = 1.
+    activation : str, optional
+        'erf' (g(x) = erf(x/√2)) or 'linear'.
+    sgd_noise : bool, optional
+        Keep the O(η²) SGD-noise term of the ODEs.
+    prefactor : {'none', 'sqrt'}, optional
+        Output convention: σ = Σ g (Saad–Solla) or σ = Σ g/√K.
+
+    Returns
+    -------
+    FixedPoint
+        Q_ii, Q_ik, R_in at the fixed point, its ε_g, τ and the largest |derivative| left.
+
+    Raises
+    ------
+    ValueError
+        If ``K`` < 2 or ``eta`` is out of range.
+
+    References
+    ----------
+    Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines. Phys. Rev. E 52, 4225 (symmetric phase, η → 0).
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 3-4 (the eigenspace ODE; independence of the plateau height from L and β is
+    derived here for the idealised teacher).
+
+    Examples
+    --------
+    >>> fp = symmetric_fixed_point(2, 0.1)
+    >>> round(fp.eg, 6), fp.residual < 1e-12
+    (0.012086, True)
+    >>> round(symmetric_fixed_point(2, 1e-8).q_diag, 6)  # Saad-Solla: 1/(2K - 1)
+    0.333333
     """
     if not isinstance(K, (int, np.integer)) or K < 2:
         raise ValueError(f"K must be an integer >= 2 (K = M = 1 has no plateau), got {K!r}")
@@ -117,6 +184,48 @@ def escape_rate(spectrum: Spectrum, K: int, eta: float, *, activation: str = "er
     The state is q^l = (m_l/N) Q*/τ, r^l = (m_l/N) R*/τ, t^l = (m_l/N) I (idealised teacher).
     ``method``: 'dense' (all eigenvalues), 'arpack' (the rightmost ones of the sparse Jacobian) or
     'auto' (dense up to 400 variables).
+
+    Parameters
+    ----------
+    spectrum : Spectrum
+        Eigenvalues λ_l with multiplicities m_l.
+    K : int
+        Number of student (= teacher) hidden units, >= 2.
+    eta : float
+        Learning rate η > 0.
+    activation : str, optional
+        'erf' (g(x) = erf(x/√2)) or 'linear'.
+    sgd_noise : bool, optional
+        Keep the O(η²) SGD-noise term of the ODEs.
+    prefactor : {'none', 'sqrt'}, optional
+        Output convention: σ = Σ g (Saad–Solla) or σ = Σ g/√K.
+    method : {'auto', 'dense', 'arpack'}, optional
+        Eigenvalue solver.
+
+    Returns
+    -------
+    float
+        μ > 0 for an unstable plateau; 1/μ sets the scale of the plateau length.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is unknown or the ODE state is larger than ``ESCAPE_RATE_MAX_VARIABLES``.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 4 (plateau length decreasing with L; the paper's own plateau-width formula was
+    not read, so this linearisation is derived here).
+    Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines. Phys. Rev. E 52, 4225 (escape from the symmetric phase).
+
+    Examples
+    --------
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> mu1 = escape_rate(power_law_spectrum(1, 0.0, N=8), 2, 0.1)
+    >>> mu4 = escape_rate(power_law_spectrum(4, 1.0, N=64), 2, 0.1)
+    >>> round(mu1, 4), bool(mu4 > mu1)  # more eigenspaces: faster escape
+    (0.0066, True)
     """
     if not isinstance(method, str) or method not in ("auto", "dense", "arpack"):
         raise ValueError(f"method must be 'auto', 'dense' or 'arpack', got {method!r}")
@@ -166,6 +275,45 @@ def detect_plateau(alpha: np.ndarray, eg: np.ndarray, *, flat_slope: float = 0.0
     height = median ε_g there; onset = first α where ε_g < ``onset_factor`` × height; escape =
     first α after the stretch where ε_g < ``escape_fraction`` × height.  Returns None if no
     stretch spans ``min_decades`` or the curve never escapes.
+
+    Parameters
+    ----------
+    alpha : numpy.ndarray
+        Positive, increasing training times (>= 5 points).
+    eg : numpy.ndarray
+        ε_g at those times.
+    flat_slope : float, optional
+        Largest |log-log slope| counted as flat.
+    min_decades : float, optional
+        Shortest flat stretch, in decades of α.
+    escape_fraction : float, optional
+        Escape when ε_g falls below this fraction of the height, in (0, 1).
+    onset_factor : float, optional
+        Onset when ε_g first falls below this multiple of the height.
+
+    Returns
+    -------
+    PlateauInfo or None
+        Onset, escape, height, length and the flat stretch; None if there is no plateau.
+
+    Raises
+    ------
+    ValueError
+        If the arrays are malformed or ``escape_fraction`` is out of range.
+
+    References
+    ----------
+    Saad, D. & Solla, S. A. (1995). On-line learning in soft committee machines. Phys. Rev. E 52, 4225 (plateaus of the committee machine).
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Fig. 1 (plateau length against L). The detection rule is defined here.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.logspace(0, 3, 61)
+    >>> p = detect_plateau(a, 0.01 / (1 + (a / 100) ** 4))
+    >>> round(p.escape), round(p.height, 4)
+    (100, 0.01)
     """
     alpha = np.asarray(alpha, float)
     eg = np.asarray(eg, float)
@@ -210,7 +358,37 @@ def detect_plateau(alpha: np.ndarray, eg: np.ndarray, *, flat_slope: float = 0.0
 
 
 def escape_time_scaling(values: np.ndarray, times: np.ndarray) -> dict:
-    """Least-squares exponent of times ∝ values^k (log-log), with the points; for escape time vs L or M."""
+    """Least-squares exponent of times ∝ values^k (log-log), with the points; for escape time vs L or M.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The varied parameter (L or M), >= 2 positive points.
+    times : numpy.ndarray
+        The escape times, same length.
+
+    Returns
+    -------
+    dict
+        {'exponent': k, 'amplitude': A} with times ≈ A · values^k.
+
+    Raises
+    ------
+    ValueError
+        If the arrays differ in length or hold fewer than 2 points.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 4 (plateau length against L and M; the scaling τ_esc ∼ M²/L is quoted from the
+    paper's ICLR 2025 reviews, the paper's own formula was not read).
+
+    Examples
+    --------
+    >>> s = escape_time_scaling([1, 2, 4, 8], [100, 50, 25, 12.5])
+    >>> round(s["exponent"], 6), round(s["amplitude"], 6)
+    (-1.0, 100.0)
+    """
     x = np.log(np.asarray(values, float))
     y = np.log(np.asarray(times, float))
     if x.size < 2 or x.shape != y.shape:
@@ -223,7 +401,41 @@ def escape_time(alpha: np.ndarray, eg: np.ndarray, height: float, *, fraction: f
     """First α where ε_g falls below ``fraction`` × ``height`` (log-interpolated); NaN if never.
 
     With ``height`` the symmetric fixed point's ε_g this is the plateau's end even when the
-    plateau is too short to be flat (large L), the definition of the reference note's Sec. 8.
+    plateau is too short to be flat (large L); the escape criterion (ε_g below half the plateau)
+    is the one derived here for the prototype runs of the Worschech & Rosenow (2024) Fig. 1 setting.
+
+    Parameters
+    ----------
+    alpha : numpy.ndarray
+        Increasing, positive training times.
+    eg : numpy.ndarray
+        ε_g at those times.
+    height : float
+        Plateau height (> 0), e.g. ``symmetric_fixed_point(K, eta).eg``.
+    fraction : float, optional
+        Threshold as a fraction of the height, in (0, 1).
+
+    Returns
+    -------
+    float
+        The escape time, or NaN if ε_g never falls below the threshold.
+
+    Raises
+    ------
+    ValueError
+        If ``fraction`` or ``height`` is out of range.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Fig. 1 (plateau length against L).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.logspace(0, 3, 61)
+    >>> round(escape_time(a, 0.01 / (1 + (a / 100) ** 4), 0.01), 6)
+    100.0
     """
     alpha = np.asarray(alpha, float)
     eg = np.asarray(eg, float)
@@ -252,6 +464,55 @@ def specialised_phase_exponent(alpha: np.ndarray, eg: np.ndarray, spectrum: Spec
     heuristic (each eigenspace relaxing at a rate ∝ ηλ_l) predicts β/(1+β), as for the linear
     network; the paper's own Fig. 6 exponent could not be read.  Returns
     :class:`nsl.theory.fitting.PowerLawFit` (offset 0).
+
+    Parameters
+    ----------
+    alpha : numpy.ndarray
+        Training times.
+    eg : numpy.ndarray
+        ε_g at those times.
+    spectrum : Spectrum
+        Eigenvalues λ_l (λ_L sets the window's end).
+    eta : float
+        Learning rate η > 0.
+    plateau_height : float
+        ε* of the plateau (the escape is at ε_g < ε*/2).
+    V : float, optional
+        Σ_i v_i².
+    start_factor, end_factor : float, optional
+        Window limits as multiples of the escape time and of 1/(2ηVλ_L).
+    n_boot : int, optional
+        Bootstrap resamples.
+    rng : numpy.random.Generator or int, optional
+        Source of randomness for the bootstrap.
+
+    Returns
+    -------
+    PowerLawFit
+        The fitted exponent ``alpha`` with its confidence interval.
+
+    Raises
+    ------
+    ValueError
+        If the curve never escapes or the window holds fewer than 5 points.
+
+    References
+    ----------
+    Worschech, R. & Rosenow, B. (2024). Analyzing neural scaling laws in two-layer networks with
+    power-law data spectra. arXiv:2410.09005, Sec. 4 and Fig. 6 (power-law decay in the specialised phase); the predicted β/(1+β)
+    is a heuristic derived here.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nsl.theory.spectra import power_law_spectrum
+    >>> a = np.logspace(0, 5, 200)
+    >>> eg = np.where(a < 100, 0.01, 0.01 * (a / 100) ** -0.5)
+    >>> fit = specialised_phase_exponent(a, eg, power_law_spectrum(64, 1.0, N=64), eta=0.001,
+    ...                                  plateau_height=0.01, start_factor=2.0, n_boot=50,
+    ...                                  rng=np.random.default_rng(0))
+    >>> round(fit.alpha, 6)
+    0.5
     """
     from nsl.theory.fitting import fit_power_law
 
@@ -321,8 +582,8 @@ def teacher_fixed_point(spectrum: Spectrum, t: np.ndarray, K: int, eta: float, *
     Saad & Solla 1995 (PRE 52, 4225) Sec. IV (symmetric phase); Worschech & Rosenow 2024
     (arXiv 2410.09005) Secs. 2-3 (the eigenspace ODE).
 
-    Example
-    -------
+    Examples
+    --------
     >>> from nsl.theory.spectra import power_law_spectrum
     >>> sp = power_law_spectrum(4, 1.0, N=64)
     >>> fp = teacher_fixed_point(sp, np.repeat(np.eye(2)[None] / 4, 4, 0), 2, 0.1)
