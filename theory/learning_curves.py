@@ -79,6 +79,37 @@ def compress_modes(eigenvalues, target_power, rtol: float = 1e-3):
     its count-weighted mean eigenvalue times its count, for the bias sum the v-weighted mean
     with the summed target power.  The first-order error cancels in both; what is left is
     O(rtol²) relative (a second-order Taylor term), e.g. ~1e−7 at rtol = 1e−3.  ``rtol=0``: no merging.
+
+    Parameters
+    ----------
+    eigenvalues : array_like
+        Kernel eigenvalues η_k > 0.
+    target_power : array_like
+        Target power per mode v_k >= 0, same length.
+    rtol : float, optional
+        Relative width of a merged group; 0 returns the modes unchanged.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (eta_count_mean, counts, eta_v_mean, v_sum), one entry per merged group; counts sum to
+        the number of modes and v_sum to Σ_k v_k.
+
+    References
+    ----------
+    Bordelon, B., Canatar, A. & Pehlevan, C. (2020). Spectrum dependent learning curves in kernel
+    regression and wide neural networks. arXiv:2002.02561, Eqs. (7)-(9).
+    Canatar, A., Bordelon, B. & Pehlevan, C. (2021). Spectral bias and task-model alignment explain
+    generalization in kernel regression and infinitely wide neural networks. arXiv:2006.13198, Eqs. (4)-(6).
+    The merging rule is derived here (a numerical device, not from the papers).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> k = np.arange(1, 2001.0)
+    >>> eta, cnt, eta_v, v = compress_modes(k ** -2, k ** -2, rtol=1e-2)
+    >>> eta.size < 2000, float(cnt.sum()), bool(np.isclose(v.sum(), (k ** -2).sum()))
+    (True, 2000.0, True)
     """
     eta = np.asarray(eigenvalues, dtype=float)
     v = np.asarray(target_power, dtype=float)
@@ -451,6 +482,50 @@ def asymptotic_exponent(b: float, a: float, *, ridge: float = 0.0, noise: float 
     ``ridge`` is λ in (K + λI) (``ridge_per_sample=True``: λ' in (K/D + λ'I), a floor).  Needs b > 1, a > 1,
     ridge >= 0, noise >= 0.  Ridgeless noise ends on the floor σ²(b−1) [derived, continuum];
     a fixed λ gives the exponent min(a−1, 2b)/b once κ reaches λ [derived].
+
+    Parameters
+    ----------
+    b : float
+        Eigenvalue decay exponent, η_k ∝ k^−b, b > 1.
+    a : float
+        Target-power decay exponent, v_k ∝ k^−a, a > 1.
+    ridge : float, optional
+        Ridge λ >= 0 (see above for the convention).
+    noise : float, optional
+        Label-noise variance σ² >= 0.
+    ridge_per_sample : bool, optional
+        Read ``ridge`` as the per-sample λ' of (K/D + λ'I).
+
+    Returns
+    -------
+    AsymptoticExponent
+        The exponent (None on a floor), the limiting term, the floor level, b, a and a note.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range.
+
+    References
+    ----------
+    Spigler, S., Geiger, M. & Wyart, M. (2020). Asymptotic learning curves of kernel methods: empirical
+    data versus teacher-student paradigm. arXiv:1905.10843.
+    Bordelon, B., Canatar, A. & Pehlevan, C. (2020). Spectrum dependent learning curves in kernel
+    regression and wide neural networks. arXiv:2002.02561, Eqs. (7)-(9).
+    Canatar, A., Bordelon, B. & Pehlevan, C. (2021). Spectral bias and task-model alignment explain
+    generalization in kernel regression and infinitely wide neural networks. arXiv:2006.13198, Eqs. (4)-(6).
+    Bahri, Y., Dyer, E., Kaplan, J., Lee, J. & Sharma, U. (2024). Explaining neural scaling laws.
+    arXiv:2102.06701, App. E (resolution-limited regime). (α_D = α_K for the isotropic teacher a = b = 1 + α_K).
+    The noise floor and the fixed-ridge exponent are derived here.
+
+    Examples
+    --------
+    >>> asymptotic_exponent(1.5, 3.0).exponent  # tail-limited: a - 1
+    2.0
+    >>> asymptotic_exponent(2.0, 6.0).exponent  # saturated: 2b
+    4.0
+    >>> asymptotic_exponent(2.0, 2.0, noise=0.1).exponent is None
+    True
     """
     if not (np.isfinite(b) and b > 1):
         raise ValueError(f"b (eigenvalue decay exponent) must be > 1, got {b!r}")
@@ -479,7 +554,35 @@ def asymptotic_exponent(b: float, a: float, *, ridge: float = 0.0, noise: float 
 
 
 def noise_floor(b: float, noise: float) -> float:
-    """Ridgeless large-D excess error σ²γ/(1−γ) = σ²(b − 1) for η_k ∝ k^−b [derived: γ → 1 − 1/b in the continuum]."""
+    """Ridgeless large-D excess error σ²γ/(1−γ) = σ²(b − 1) for η_k ∝ k^−b [derived: γ → 1 − 1/b in the continuum].
+
+    Parameters
+    ----------
+    b : float
+        Eigenvalue decay exponent, b > 1.
+    noise : float
+        Label-noise variance σ² >= 0.
+
+    Returns
+    -------
+    float
+        σ²(b − 1), the D → ∞ limit of the ridgeless excess test error.
+
+    Raises
+    ------
+    ValueError
+        If ``b`` <= 1 or ``noise`` < 0.
+
+    References
+    ----------
+    Canatar, A., Bordelon, B. & Pehlevan, C. (2021). Spectral bias and task-model alignment explain
+    generalization in kernel regression and infinitely wide neural networks. arXiv:2006.13198, Eqs. (4)-(6). (the σ²γ/(1−γ) noise term); the continuum limit γ → 1 − 1/b is derived here.
+
+    Examples
+    --------
+    >>> round(noise_floor(2.0, 0.1), 12)
+    0.1
+    """
     if not (np.isfinite(b) and b > 1):
         raise ValueError(f"b must be > 1, got {b!r}")
     if not (np.isfinite(noise) and noise >= 0):
@@ -488,7 +591,37 @@ def noise_floor(b: float, noise: float) -> float:
 
 
 def per_sample_ridge_floor(eigenvalues, target_power, ridge_per_sample: float) -> float:
-    """D → ∞ limit Σ_k v_k λ'²/(η_k + λ')² of E_g for a fixed per-sample ridge λ' ((K/D + λ'I) convention)."""
+    """D → ∞ limit Σ_k v_k λ'²/(η_k + λ')² of E_g for a fixed per-sample ridge λ' ((K/D + λ'I) convention).
+
+    Parameters
+    ----------
+    eigenvalues : array_like
+        Kernel eigenvalues η_k > 0.
+    target_power : array_like
+        Target power per mode v_k >= 0, same length.
+    ridge_per_sample : float
+        Per-sample ridge λ' > 0.
+
+    Returns
+    -------
+    float
+        The floor Σ_k v_k λ'²/(η_k + λ')².
+
+    Raises
+    ------
+    ValueError
+        If the arrays are malformed or ``ridge_per_sample`` <= 0.
+
+    References
+    ----------
+    Canatar, A., Bordelon, B. & Pehlevan, C. (2021). Spectral bias and task-model alignment explain
+    generalization in kernel regression and infinitely wide neural networks. arXiv:2006.13198, Eqs. (4)-(6). (κ → Dλ' as D → ∞ in its Eqs. (4)-(6)); the limit is derived here.
+
+    Examples
+    --------
+    >>> round(per_sample_ridge_floor([1.0, 0.1], [1.0, 1.0], 0.1), 6)  # (1/11)² + 1/4
+    0.258264
+    """
     eta = np.asarray(eigenvalues, dtype=float)
     check_eigenvalues(eta)
     v = np.asarray(target_power, dtype=float)
@@ -505,6 +638,42 @@ def learning_curve_exponent(eigenvalues, target_power, D, *, ridge=0.0, noise: f
 
     Evaluate the learning-curve equations on the measured spectrum and fit, rather than min(a−1, 2b) from two separate fits.
     Returns the :class:`nsl.theory.fitting.PowerLawFit`.
+
+    Parameters
+    ----------
+    eigenvalues : array_like
+        Kernel eigenvalues η_k > 0.
+    target_power : array_like
+        Target power per mode v_k >= 0, same length.
+    D : array_like
+        Sample counts to evaluate and fit over.
+    ridge : float or array_like, optional
+        Ridge λ in the (K + λI) convention (scalar or one per D).
+    noise : float, optional
+        Label-noise variance σ².
+    n_boot : int, optional
+        Bootstrap resamples for the interval (0: none).
+
+    Returns
+    -------
+    PowerLawFit
+        The fitted exponent ``alpha`` (E_g ∝ D^−alpha) and its amplitude.
+
+    References
+    ----------
+    Bordelon, B., Canatar, A. & Pehlevan, C. (2020). Spectrum dependent learning curves in kernel
+    regression and wide neural networks. arXiv:2002.02561, Eqs. (7)-(9).
+    Canatar, A., Bordelon, B. & Pehlevan, C. (2021). Spectral bias and task-model alignment explain
+    generalization in kernel regression and infinitely wide neural networks. arXiv:2006.13198, Eqs. (4)-(6).
+    Bahri, Y., Dyer, E., Kaplan, J., Lee, J. & Sharma, U. (2024). Explaining neural scaling laws.
+    arXiv:2102.06701, App. E (resolution-limited regime).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> k = np.arange(1, 4001.0)
+    >>> round(learning_curve_exponent(k ** -1.5, k ** -3.0, [25, 50, 100, 200]).alpha, 1)  # min(a-1, 2b)
+    2.0
     """
     from nsl.theory.fitting import fit_power_law
 
