@@ -66,6 +66,32 @@ def _check_common(eigenvalues, n_seeds, ridge, noise, device):
     return lam
 
 
+def _spd_solve(A, B):
+    """A⁻¹ B for batched symmetric positive-definite A (Gram and normal matrices, + ridge): Cholesky, with LU for
+    a batch whose factorisation fails (a numerically singular A at the interpolation peak).
+
+    Cholesky is the natural solver for these systems, and it also sidesteps a torch 2.x/MKL fault: after the intra-op
+    thread count has been raised (torch.set_num_threads(1) then (2), as nsl.sims.torch_state restores it), batched LU
+    (torch.linalg.solve / inv) fails with "Pivots given to lu_solve must all be >= 1" or returns garbage.
+    """
+    import torch
+
+    L, info = torch.linalg.cholesky_ex(A)
+    if int(info.max()) == 0:
+        return torch.cholesky_solve(B, L)
+    return torch.linalg.solve(A, B)
+
+
+def _spd_inv(A):
+    """A⁻¹ for batched symmetric positive-definite A (see :func:`_spd_solve`)."""
+    import torch
+
+    L, info = torch.linalg.cholesky_ex(A)
+    if int(info.max()) == 0:
+        return torch.cholesky_inverse(L)
+    return torch.linalg.inv(A)
+
+
 def _solve_min_norm(Z, y, ridge: float):
     """θ = argmin |θ| s.t. least squares (ridge = 0), or the ridge solution; batched (B, D, P)."""
     import torch
@@ -75,11 +101,11 @@ def _solve_min_norm(Z, y, ridge: float):
         A = Z.transpose(1, 2) @ Z
         if ridge:
             A = A + ridge * torch.eye(P, dtype=Z.dtype, device=Z.device)
-        return torch.linalg.solve(A, (Z.transpose(1, 2) @ y[..., None]))[..., 0]
+        return _spd_solve(A, (Z.transpose(1, 2) @ y[..., None]))[..., 0]
     G = Z @ Z.transpose(1, 2)
     if ridge:
         G = G + ridge * torch.eye(D, dtype=Z.dtype, device=Z.device)
-    a = torch.linalg.solve(G, y[..., None])
+    a = _spd_solve(G, y[..., None])
     return (Z.transpose(1, 2) @ a)[..., 0]
 
 
@@ -93,11 +119,11 @@ def _pinv_rows(Z, ridge: float):
         A = Zt @ Z
         if ridge:
             A = A + ridge * torch.eye(P, dtype=Z.dtype, device=Z.device)
-        return torch.linalg.solve(A, Zt)
+        return _spd_solve(A, Zt)
     G = Z @ Zt
     if ridge:
         G = G + ridge * torch.eye(D, dtype=Z.dtype, device=Z.device)
-    return Zt @ torch.linalg.inv(G) if D <= 8 else torch.linalg.solve(G, Z).transpose(1, 2)
+    return Zt @ _spd_inv(G) if D <= 8 else _spd_solve(G, Z).transpose(1, 2)
 
 
 def _tr(a, b):
@@ -188,7 +214,7 @@ def simulate_random_features(eigenvalues, P_values, D_values, *, n_seeds: int, s
             if "proj" in limits:
                 A = (VP * lam_t) @ VP.transpose(1, 2)
                 bvec = ((VP * lam_t) @ w[..., None])[..., 0]
-                lproj[c0:c0 + B, i] = (tn - (bvec * torch.linalg.solve(A, bvec[..., None])[..., 0]).sum(-1)).cpu().numpy()
+                lproj[c0:c0 + B, i] = (tn - (bvec * _spd_solve(A, bvec[..., None])[..., 0]).sum(-1)).cpu().numpy()
         if "ker" in limits:
             yc = (X @ w[..., None])[..., 0]  # noiseless labels for the kernel limit (ridgeless, D <= S)
             for j, D in enumerate(Ds):
@@ -196,7 +222,7 @@ def simulate_random_features(eigenvalues, P_values, D_values, *, n_seeds: int, s
                     lker[c0:c0 + B, j] = 0.0
                     continue
                 XD = X[:, :D]
-                a = torch.linalg.solve(XD @ XD.transpose(1, 2), yc[:, :D, None])
+                a = _spd_solve(XD @ XD.transpose(1, 2), yc[:, :D, None])
                 r = w - (XD.transpose(1, 2) @ a)[..., 0]
                 lker[c0:c0 + B, j] = (lam_t * r * r).sum(-1).cpu().numpy()
     out = {"loss": loss, "P": Ps, "D": Ds, "teacher_norm": tnorm}
@@ -217,7 +243,6 @@ def _teacher_averaged(lam, s2, X, V, Z, Ps, Ds, ridge, noise, limits, S, loss, l
     E_w ℒ = Tr(ΣW²) − 2 Tr(M W² Σ) + Tr(M W² Mᵀ Σ) + σ² Tr(Z⁺ᵀ Q Σ Qᵀ Z⁺),  M = Qᵀ Z⁺ X.
     Evaluated as S·P·D-sized products per cell (never an S × S matrix).
     """
-    import torch
 
     trSW = (lam * s2).sum()
     ls2 = lam * s2
@@ -260,14 +285,14 @@ def _teacher_averaged(lam, s2, X, V, Z, Ps, Ds, ridge, noise, limits, S, loss, l
             Q = V[:, :P]
             A = (Q * lam) @ Q.transpose(1, 2)
             Cm = (Q * (lam * ls2)) @ Q.transpose(1, 2)   # V Σ W² Σ Vᵀ
-            lproj[:, i] = (trSW - torch.linalg.solve(A, Cm).diagonal(dim1=-2, dim2=-1).sum(-1)).cpu().numpy()
+            lproj[:, i] = (trSW - _spd_solve(A, Cm).diagonal(dim1=-2, dim2=-1).sum(-1)).cpu().numpy()
     if "ker" in limits:
         for j, D in enumerate(Ds):
             if D >= S:
                 lker[:, j] = 0.0
                 continue
             XD = X[:, :D]
-            Gi = torch.linalg.inv(XD @ XD.transpose(1, 2))
+            Gi = _spd_inv(XD @ XD.transpose(1, 2))
             t1 = _tr(Gi, (XD * ls2) @ XD.transpose(1, 2))
             t2 = _tr(Gi @ ((XD * s2) @ XD.transpose(1, 2)) @ Gi, (XD * lam) @ XD.transpose(1, 2))
             lker[:, j] = (trSW - 2 * t1 + t2).cpu().numpy()
@@ -319,7 +344,7 @@ def simulate_krr(eigenvalues, target_power, D_values, *, n_seeds: int, seed: int
                 G = XD @ XD.transpose(1, 2)
                 if ridge:
                     G = G + ridge * torch.eye(int(D), dtype=dt, device=device)
-                Gi = torch.linalg.inv(G)
+                Gi = _spd_inv(G)
                 XSX = (XD * eta_t) @ XD.transpose(1, 2)
                 XWX = (XD * w2) @ XD.transpose(1, 2)
                 XWSX = (XD * (w2 * eta_t)) @ XD.transpose(1, 2)
@@ -333,7 +358,7 @@ def simulate_krr(eigenvalues, target_power, D_values, *, n_seeds: int, seed: int
             G = XD @ XD.transpose(1, 2)
             if ridge:
                 G = G + ridge * torch.eye(int(D), dtype=dt, device=device)
-            a = torch.linalg.solve(G, y[:, :D, None])
+            a = _spd_solve(G, y[:, :D, None])
             r = w - (XD.transpose(1, 2) @ a)[..., 0]
             out[c0:c0 + len(gs), j] = (eta_t * r * r).sum(-1).cpu().numpy()
     return out

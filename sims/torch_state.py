@@ -5,6 +5,12 @@ simulations and trainings change them only through :func:`torch_settings`, a con
 that sets what it is given and restores the previous values on exit (also on an exception), so a
 call into ``nsl.sims`` never leaves the caller's process changed.  BLAS thread pools (numpy,
 scipy) are limited the same way with ``threadpoolctl`` (:func:`blas_threads`).
+
+A torch 2.x (MKL) fault to know about: once the thread count has been raised again (1 -> 2, as the
+restore does), batched LU solves (``torch.linalg.solve`` / ``inv`` on a stack of matrices) fail
+with "Pivots given to lu_solve must all be >= 1" or return garbage for the rest of the process.
+The simulations solve their symmetric positive-definite systems by Cholesky
+(``nsl.sims.random_features``), which is unaffected.
 """
 from __future__ import annotations
 
