@@ -115,5 +115,6 @@ def atomic_save_npz(path: str | os.PathLike, arrays: dict[str, Any], *, compress
     import io
 
     buf = io.BytesIO()
-    (np.savez_compressed if compress else np.savez)(buf, **{k: np.asarray(v) for k, v in arrays.items()})
+    data: dict[str, Any] = {k: np.asarray(v) for k, v in arrays.items()}
+    (np.savez_compressed if compress else np.savez)(buf, **data)
     atomic_write_bytes(path, buf.getvalue())

@@ -187,8 +187,9 @@ def _document(env: dict, preset: str, outcomes: list[SuiteOutcome], figs: list[F
                 if f.warnings:
                     doc.append(_Block("p", "**Hard to read:** " + "; ".join(f.warnings) + "."))
                 cap = (f.caption or "").strip()
+                csv_name = f.csv.name if f.csv is not None else ""
                 doc.append(_Block("p", (cap + " " if cap else "")
-                                  + f"Data: [figures/{f.csv.name}](figures/{f.csv.name})."))
+                                  + f"Data: [figures/{csv_name}](figures/{csv_name})."))
 
     doc.append(_Block("h2", "Environment", "environment"))
     doc.append(_Block("table", table=_Table(["item", "value"], [[str(k), str(v)] for k, v in env.items()])))
@@ -219,11 +220,13 @@ def _to_md(doc: list[_Block]) -> str:
             out += [f"{'  ' * (lvl - 1)}- [{t}](#{a})" for lvl, t, a in b.toc] + [""]
         elif b.kind == "table":
             t = b.table
+            assert t is not None  # a table block always carries its table
             out.append("| " + " | ".join(_md_cell(h) for h in t.header) + " |")
             out.append("|" + "---|" * len(t.header))
             out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in t.rows]
             out.append("")
         elif b.kind == "figure":
+            assert b.figure is not None and b.figure.png is not None  # only figures that were drawn get a block
             out += [f"![{b.figure.name}](figures/{b.figure.png.name})", ""]
     return "\n".join(out).rstrip() + "\n"
 
@@ -290,17 +293,19 @@ def _to_html(doc: list[_Block]) -> str:
             items += ["</ul>"] * (level - 1)
             body.append("<nav><ul>" + "".join(items) + "</ul></nav>")
         elif b.kind == "table":
-            t = b.table
-            res = t.header.index("result") if "result" in t.header else -1
-            rows = ["<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in t.header) + "</tr>"]
-            for i, row in enumerate(t.rows):
-                cls = t.classes[i] if i < len(t.classes) else ""
+            tb = b.table
+            assert tb is not None
+            res = tb.header.index("result") if "result" in tb.header else -1
+            rows = ["<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in tb.header) + "</tr>"]
+            for i, row in enumerate(tb.rows):
+                cls = tb.classes[i] if i < len(tb.classes) else ""
                 cells = "".join(f'<td class="result-{c}">{html.escape(c)}</td>' if j == res else f"<td>{inline_html(c)}</td>"
                                 for j, c in enumerate(row))
                 rows.append(f'<tr class="{cls}">{cells}</tr>' if cls else f"<tr>{cells}</tr>")
             body.append("<table>" + "".join(rows) + "</table>")
         elif b.kind == "figure":
             f = b.figure
+            assert f is not None and f.png is not None
             b64 = base64.b64encode(f.png.read_bytes()).decode()
             body.append(f'<figure><img alt="figure {html.escape(f.name)}" src="data:image/png;base64,{b64}"/></figure>')
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>nsl report</title>"

@@ -74,8 +74,8 @@ class Row:
             raise ValueError(f"tolerance must be >= 0, got {tolerance!r}")
         tol = tolerance * abs(predicted) if relative else tolerance
         obs = _f(observed)
-        lo, hi = (ci if ci is not None else (observed, observed))
-        lo, hi = _f(lo), _f(hi)
+        lo_raw, hi_raw = (ci if ci is not None else (observed, observed))
+        lo, hi = _f(lo_raw), _f(hi_raw)
         if obs is None or lo is None or hi is None:
             passed = False
         else:

@@ -145,10 +145,10 @@ def try_lock(path: str | os.PathLike) -> RunLock | None:
             if not same:
                 os.close(fd)
                 continue
-            stale = _parse(os.pread(fd, 200, 0).decode(errors="replace"))  # a holder that died holding it
+            dead = _parse(os.pread(fd, 200, 0).decode(errors="replace"))  # a holder that died holding it
             os.ftruncate(fd, 0)
             os.pwrite(fd, _stamp(), 0)
-            return RunLock(path, fd, stale)
+            return RunLock(path, fd, dead)
     # pragma: no cover - Windows: O_EXCL file with the PID; a dead PID on this host is stale
     stale: LockHolder | None = None  # pragma: no cover
     for _ in range(3):  # pragma: no cover

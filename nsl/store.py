@@ -138,7 +138,7 @@ class RunStore:
     # -- verification ------------------------------------------------------------------
     @staticmethod
     def _stat_sig(path: Path) -> tuple:
-        sig = []
+        sig: list[tuple[int, int, int] | None] = []
         for name in ("config.json", "arrays.npz", "result.json"):
             try:
                 st = (path / name).stat()
@@ -216,7 +216,7 @@ class RunStore:
         if problem is not None:
             self._damaged(path, problem, config if config is not None else cfg)
             return None
-        if res is None:
+        if res is None or cfg is None:
             return None
         self._verified[path.name] = (sig, cfg, res)
         return Run(cfg, res, path)

@@ -51,7 +51,7 @@ class SweepError(RuntimeError):
 class SerialExecutor(Executor):
     """Runs each submitted call at once in the calling process (no pickling)."""
 
-    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+    def submit(self, fn, /, *args, **kwargs):
         fut: Future = Future()
         try:
             fut.set_result(fn(*args, **kwargs))
@@ -101,8 +101,8 @@ def make_executor(kind: str = "process", *, workers: int | None = None, schedule
     if kind == "serial":
         yield SerialExecutor()
     elif kind == "thread":
-        with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as ex:
-            yield ex
+        with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as tex:
+            yield tex
     elif kind == "process":
         n = workers or os.cpu_count() or 1
         # each worker gets its share of the cores for BLAS/OpenMP/torch, so the pool does not
