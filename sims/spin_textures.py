@@ -2,8 +2,8 @@
 
 Čadež & Kim (arXiv 2509.10000) regress the twist angle θ, the intralayer exchange J and the
 Dzyaloshinskii–Moriya strength D of twisted bilayer CrI3 from simulated spin images; their
-data are not public.  This module is the physics of the stand-in (reference note
-``deep_regression_and_fitting.md`` §2); the on-disk cache is :mod:`nsl.sims.texture_cache`.
+data are not public.  This module is the physics of the stand-in (a minimal bilayer model derived
+here from the paper's description); the on-disk cache is :mod:`nsl.sims.texture_cache`.
 
 * ``generator="fire"`` (the physical ground truth): two N×N square-lattice layers of unit
   spins, open boundaries, energy
@@ -334,7 +334,7 @@ def moire_field(L: Any, r0: Any, phi: Any, size: int, jperp0: float, jperp1: flo
     """J⊥(r) = J⊥⁰ + J⊥¹ (1/3) Σ_k cos(G_k·(r − r₀)) and its gradient on an N×N pixel grid.
 
     Returns torch tensors ``jperp`` (B, N, N) and ``grad`` (B, 2, N, N) (x then y; x is the
-    last image axis).  |G_k| = 4π/(√3 L_M) at angles φ + 2πk/3 (note §2.2).
+    last image axis).  |G_k| = 4π/(√3 L_M) at angles φ + 2πk/3 (the triangular moiré of the twisted bilayer).
     """
     torch = _torch()
     dtype = dtype or torch.float32
@@ -406,7 +406,7 @@ def tangent_force(m, H):
 
 
 def initial_state(spec: TextureSpec, seed: int, indices: Any, stream: str | int, jperp, *, dtype=None):
-    """Domain-seeded start (note §2.2): m₁ = +ẑ, m₂ = sign(J⊥) ẑ, plus ``init_noise`` Gaussian noise, normalised."""
+    """Domain-seeded start: m₁ = +ẑ, m₂ = sign(J⊥) ẑ, plus ``init_noise`` Gaussian noise, normalised."""
     torch = _torch()
     dtype = dtype or jperp.dtype
     B, N = jperp.shape[0], spec.size
@@ -432,7 +432,7 @@ class FireResult:
 
 
 def relax_fire(m0, jperp, J, D, K, h: float = 0.0, *, tol: float = 1e-4, max_iter: int = 3000,
-               dt0=None, record: bool = False, compact_every: int = 10,
+               dt0=None, record: bool = False,
                dt_max_factor: float = 2.0, alpha_start: float = 0.25) -> FireResult:
     """FIRE relaxation of unit spins in their tangent space, batched over samples, energy never rising.
 
@@ -442,10 +442,9 @@ def relax_fire(m0, jperp, J, D, K, h: float = 0.0, *, tol: float = 1e-4, max_ite
     Spins move as m ← normalise(m + dt v); v is projected on the new tangent plane.  A step
     that raises a sample's energy (beyond round-off, 64 ε |E|) is rejected like a P ≤ 0 step
     (the sample returns to its previous state), so the energy sequence is non-increasing.
-    Each sample has its own dt, α and counters; dt₀ = 0.5/√(4J + 2K + 1) (note §2.2),
+    Each sample has its own dt, α and counters; dt₀ = 0.5/√(4J + 2K + 1) (a stability estimate derived here),
     dt_max = ``dt_max_factor`` dt₀ (2: fewest mean steps at N = 32), dt_min = 0.02 dt₀.  A
-    sample stops when max_i |F_i| < ``tol`` (F = H − (m·H)m) or after ``max_iter`` steps;
-    converged samples leave the active batch every ``compact_every`` steps.
+    sample stops when max_i |F_i| < ``tol`` (F = H − (m·H)m) or after ``max_iter`` steps.
     """
     torch = _torch()
     if not (tol > 0):
@@ -540,7 +539,7 @@ def relax_fire(m0, jperp, J, D, K, h: float = 0.0, *, tol: float = 1e-4, max_ite
 
 # ----------------------------------------------------------------------------- surrogate
 def surrogate_texture(L, r0, phi, J, D, spec: TextureSpec, *, device: str = "cpu", dtype=None):
-    """Closed-form domain-wall texture (note §2.3), torch tensor (B, 2, 3, N, N) of unit spins."""
+    """Closed-form domain-wall texture (a tanh-wall surrogate derived here), torch tensor (B, 2, 3, N, N) of unit spins."""
     torch = _torch()
     dtype = dtype or torch.float32
     jp, grad = moire_field(L, r0, phi, spec.size, spec.jperp0, spec.jperp1, device=device, dtype=dtype)

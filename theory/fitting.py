@@ -140,12 +140,6 @@ def _nnls2(h: np.ndarray, y: np.ndarray, offset: bool) -> tuple[np.ndarray, np.n
     return E, B, np.maximum(R, 0.0)
 
 
-def _vp_profile(alpha: np.ndarray, logx: np.ndarray, y: np.ndarray, offset: bool):
-    """Profile objective at exponents ``alpha`` (shape (m, k) or (k,)) for curves ``y`` (m, n)."""
-    h = np.exp(-alpha[..., None] * logx)  # (..., k, n)
-    return _nnls2(h, y[..., None, :] if alpha.ndim == y.ndim else y, offset)
-
-
 def _vp_fit(logx: np.ndarray, y: np.ndarray, offset: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Variable-projection fit for each row of ``y`` (m, n): grid over α, then golden section.
 

@@ -3,17 +3,16 @@
 ``nsl validate percolation --preset quick|full``.  Rows:
 
 - known numbers: square-bond cluster density at p = 1/2 (Ziff et al. 1997), the Bethe
-  subcritical mean size, Brill's loss tables and asymptotic exponents (the reference note's
-  cases 1-3, 5);
+  subcritical mean size, Brill's loss tables and asymptotic exponents (Brill 2024, arXiv 2412.07942);
 - Newman–Ziff exactness against labelling at every n, the L = 128 crossing probability near
-  Cardy's 1/2, p_c from torus wrapping (Pinson's R^(h)) (case 7);
-- Fisher exponent tau and fractal dimension D at p_c on 2-D and 3-D lattices (case 6): the
+  Cardy's 1/2, p_c from torus wrapping (Pinson's R^(h));
+- Fisher exponent tau and fractal dimension D at p_c on 2-D and 3-D lattices: the
   effective exponent of a plain power law, and tau with a correction to scaling
   n_s = A s^-tau (1 + B s^-Omega) (Omega fixed at its literature value), tolerance 0.01 (2-D) and
   0.02 (3-D) in ``full``, 0.03 and 0.05 in ``quick``; D_f with its interval and a row requiring
   that interval to be at most +-0.1; and the sampled size law of the toy's Bethe clusters
   (tau - 1 = 3/2);
-- the toy regression: single-cluster 1-NN exponent c/D = 0.5 (case 4), the aggregate model-
+- the toy regression: single-cluster 1-NN exponent c/D = 0.5, the aggregate model-
   and data-size curves of several seeds against Brill's closed forms (exponent), and their
   level against Brill's per-cluster law summed over each seed's own clusters (geometric mean
   of measured/predicted over the window, interval by a bootstrap over seeds, tolerance 5 %; quick
@@ -415,7 +414,7 @@ def run(ctx) -> list[Row]:
                           ci=(tf.alpha - 2 * tf.sigma, tf.alpha + 2 * tf.sigma), tolerance=0.01,
                           note="sampled fraction above s ~ s^(2-tau) = s^(-1/2)"))
 
-    # ---------------------------------------------------------------- single cluster NN (case 4)
+    # ---------------------------------------------------------------- single cluster NN
     sc = by["single"][0]
     f1 = _fit(sc.arrays["n_train"], sc.arrays["mse"], rng)
     rows.append(Row.check(SUITE, f"single-cluster 1-NN MSE exponent c/D (s={sc.result['size']})", 0.5, f1.alpha,

@@ -85,11 +85,6 @@ class OrderParameters:
                 np.einsum("l,lnm->nm", lam, self.t))
 
 
-def _blocks(spectrum: Spectrum) -> np.ndarray:
-    """Eigenspace index (0..L-1) of each of the N coordinates."""
-    return np.repeat(np.arange(spectrum.L), spectrum.multiplicities)
-
-
 def order_parameters_from_weights(J: np.ndarray, B: np.ndarray, spectrum: Spectrum) -> OrderParameters:
     """q^l, r^l, t^l from student weights J (K, N) and teacher weights B (M, N) in Σ's eigenbasis.
 
