@@ -146,7 +146,11 @@ def _add(kind: str, entry: Any) -> None:
 
 
 def suite(name: str, *, description: str = "", budget_s: dict | None = None):
-    """Register ``fn(ctx: nsl.context.SuiteContext) -> list[nsl.rows.Row]`` as suite ``name``."""
+    """Register ``fn(ctx: nsl.context.SuiteContext) -> list[nsl.rows.Row]`` as suite ``name``.
+
+    ``budget_s`` maps a preset to the wall time (s) the suite should take on 2 idle cores; the
+    runner adds a note to the report when a run exceeds it.
+    """
 
     def deco(fn):
         _add("suite", SuiteEntry(name, fn, description or (fn.__doc__ or "").strip().split("\n")[0],

@@ -99,7 +99,12 @@ def run_suite(name: str, *, store: RunStore, preset: str = "quick", device: str 
     except Exception as exc:  # noqa: BLE001 - reported as a failed row with its cause
         err = f"{type(exc).__name__}: {exc}"
         rows = [failure_row(name, exc)]
-    return SuiteOutcome(name, rows, time.perf_counter() - t0, ctx.notes, err)
+    wall = time.perf_counter() - t0
+    budget = entry.budget_s.get(preset)
+    if budget is not None and wall > budget:  # information for the reader, not a check (machines differ)
+        ctx.note(f"{name} ({preset}) took {wall:.0f} s, over its budget of {budget:.0f} s (budget_s in its @suite); "
+                 "a loaded machine or a cold cache can explain it")
+    return SuiteOutcome(name, rows, wall, ctx.notes, err)
 
 
 def write_csv(path: Path, table: dict[str, Any]) -> None:
