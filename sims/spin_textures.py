@@ -252,7 +252,8 @@ def _splitmix64(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def _check_seed(seed: Any) -> int:
+def check_seed(seed: Any) -> int:
+    """``seed`` as an int in [0, 2**63), or a ValueError naming ``seed``."""
     if not isinstance(seed, (int, np.integer)) or not (0 <= int(seed) < 2**63):
         raise ValueError(f"seed must be an integer in [0, 2**63), got {seed!r}")
     return int(seed)
@@ -271,7 +272,7 @@ def hash_uniforms(seed: int, stream: int, indices: Any, tag: int, count: int) ->
     splitmix64 (Steele, Lea & Flood, OOPSLA 2014) applied to a counter: reproducible for any
     subset of indices, in any order or batching.
     """
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     idx = _check_indices(indices)
     with np.errstate(over="ignore"):
         key = _splitmix64(np.array([seed], dtype=np.uint64))

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from nsl.jsonio import atomic_save_npz, atomic_write_text
-from nsl.sims.spin_textures import STREAMS, TextureSpec, _check_seed, generate
+from nsl.sims.spin_textures import STREAMS, TextureSpec, check_seed, generate
 
 __all__ = ["TextureCache", "fill_caches"]
 
@@ -45,7 +45,7 @@ class TextureCache:
     device: str = "cpu"
 
     def __post_init__(self) -> None:
-        _check_seed(self.seed)
+        check_seed(self.seed)
         if not (isinstance(self.shard_size, (int, np.integer)) and self.shard_size >= 1):
             raise ValueError(f"shard_size must be an integer >= 1, got {self.shard_size!r}")
         self.dir = Path(self.root) / f"{self.spec.key()}-s{int(self.seed)}"

@@ -94,7 +94,7 @@ def _cold_quick(workers: int) -> tuple[float, float]:
     """(wall s of the whole cold quick suite, wall s of its texture generation alone), in fresh subprocesses."""
     with tempfile.TemporaryDirectory() as tmp:
         code = ("import sys, time; from nsl.validation import deep_regression as dr; "
-                "from nsl.sims.texture_cache import fill_caches; P = dr.PRESETS['quick']; cap = dr._capacity(P); "
+                "from nsl.sims.texture_cache import fill_caches; P = dr.PRESETS['quick']; cap = dr.cache_capacity(P); "
                 "base = {'data_seed': P['data_seed'], 'capacity': cap, 'n_val': P['n_val'], 'n_test': P['n_test'], "
                 "'shard': P['shard']}; jobs = []\n"
                 "for free in (['theta'], ['theta', 'J'], ['theta', 'J', 'D']):\n"

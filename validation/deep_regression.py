@@ -194,7 +194,8 @@ def _id_sizes(P: dict, free) -> list[int]:
     return sorted(sizes)
 
 
-def _capacity(P: dict) -> int:
+def cache_capacity(P: dict) -> int:
+    """Samples per texture cache a preset needs: its largest N_D over the data, model and id sweeps."""
     return max(max(P["data_sizes"]), P["model_nd"], max(P["id_check"]["data_sizes"]))
 
 
@@ -288,7 +289,7 @@ def run(ctx) -> list[Row]:
     cache_root = str(ctx.store.root / "datasets")
     cell_fn = functools.partial(train_cell, cache_root=cache_root)
     spec_full = dict(P["spec"])
-    cap = _capacity(P)
+    cap = cache_capacity(P)
     base = {"kind": "deep-regression-train", "data_seed": P["data_seed"], "n_val": P["n_val"],
             "n_test": P["n_test"], "shard": P["shard"], "device": ctx.device}
 

@@ -16,7 +16,7 @@ __all__ = ["predict_spectrum", "SpectrumPrediction", "predict_two_layer", "TwoLa
 
 _WHERE = {"predict_spectrum": "regimes", "SpectrumPrediction": "regimes", "predict_two_layer": "two_layer",
           "TwoLayerPrediction": "two_layer", "predict_percolation": "percolation",
-          "PercolationPrediction": "percolation", "Quantity": "_result"}
+          "PercolationPrediction": "percolation", "Quantity": "result"}
 
 
 def __getattr__(name: str):

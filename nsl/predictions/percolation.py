@@ -12,7 +12,7 @@ import argparse
 import math
 from dataclasses import dataclass
 
-from nsl.predictions._result import Quantity, TextRows, plain
+from nsl.predictions.result import Quantity, TextRows, plain
 from nsl.registry import prediction
 
 __all__ = ["PercolationPrediction", "predict_percolation", "configure", "from_args"]

@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from nsl.predictions._result import Quantity, TextRows, fmt_ci, fmt_num, percentile_ci, plain
+from nsl.predictions.result import Quantity, TextRows, fmt_ci, fmt_num, percentile_ci, plain
 from nsl.registry import prediction
 
 __all__ = ["SpectrumPrediction", "predict_spectrum", "configure", "from_args", "KERNELS", "MAX_GRAM_SAMPLES",

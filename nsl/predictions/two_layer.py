@@ -5,7 +5,7 @@ the CLI prints it.  Worschech & Rosenow 2024 (arXiv 2410.09005) in nsl's convent
 (:mod:`nsl.theory.two_layer`): λ_l ∝ l^−(1+β), l = 1..L, multiplicity N/L, Tr Σ = N; outputs Σ g
 (or Σ g/√K with ``prefactor='sqrt'``); time α = steps/N.
 
-Every number carries its basis (:data:`nsl.predictions._result.BASES`):
+Every number carries its basis (:data:`nsl.predictions.result.BASES`):
 
 - *derived*: closed forms and fixed points (the linear network's exponents β/(1+β) and β, its exact
   ε_g at the user's η through expm, the stability bound, the plateau as a fixed point of the ODE,
@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nsl.predictions._result import Quantity, TextRows, plain
+from nsl.predictions.result import Quantity, TextRows, plain
 from nsl.registry import prediction
 
 __all__ = ["TwoLayerPrediction", "predict_two_layer", "configure", "from_args", "ODE_MAX_VARIABLES",
