@@ -139,15 +139,14 @@ def train_cell(c: dict, *, cache_root: str):
     ``cache_root`` is where the dataset shards live; it is bound with ``functools.partial`` and
     is not part of the config, so the run's store key depends on physics and settings only.
     """
-    import torch
 
     from nsl.sims.spin_textures import TARGETS
     from nsl.sims.train import TrainConfig, standardise, train_regressor
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # the process pool gives the parallelism (on a GPU: the workers share it)
+    from nsl.sims.torch_state import torch_settings
+
     cpu0 = time.process_time()
-    try:
+    with torch_settings(threads=1):  # the process pool gives the parallelism (on a GPU: the workers share it)
         spec, cache = _cache(c, cache_root)
         cols = [TARGETS.index(t) for t in spec.free]
         mean, std = spec.target_moments()
@@ -161,8 +160,6 @@ def train_cell(c: dict, *, cache_root: str):
         if int(c.get("stem_stride", 1)) != 1:
             kw["stem_stride"] = int(c["stem_stride"])
         r = train_regressor(c["family"], kw, data, cfg)
-    finally:
-        torch.set_num_threads(threads)
     res = {"test_mse": dict(zip(spec.free, r.test_mse)), "val_mse": dict(zip(spec.free, r.val_mse)),
            "val_mean": float(np.mean(r.val_mse)), "n_params": r.n_params, "best_step": r.best_step,
            "steps": r.steps, "train_wall_s": r.wall_s, "samples_per_s": r.samples_per_s,

@@ -229,11 +229,14 @@ def run_lattice_regime(cfg: dict):
 
 def run_mlp(cfg: dict):
     """1-NN (c = 2) and a ReLU MLP (c = 4) on a branching-random-walk embedding of a critical cluster."""
-    import torch
+    from nsl.sims.torch_state import torch_settings
 
+    with torch_settings(threads=1):  # one sweep worker per core
+        return _run_mlp(cfg)
+
+
+def _run_mlp(cfg: dict):
     from nsl.sims.percolation_learners import brw_embedding, knn_fit_mse, mlp_fit_mse, smooth_target
-
-    torch.set_num_threads(1)  # one sweep worker per core
 
     rng = np.random.default_rng(cfg["seed"])
     c = _critical_cluster(rng, *cfg["s_window"])
