@@ -29,7 +29,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import special
 
 from nsl.theory.percolation.checks import check_int, check_real, check_real_array
 
@@ -222,6 +221,8 @@ def dof_exponent_b(alpha: float, c_over_D: float) -> float:
 
 def _n_of_logk(u: np.ndarray, b: float) -> np.ndarray:
     # N = k (1 - k^-b)/b = e^u * u * exprel(-b u)  (b -> 0: k ln k)
+    from scipy import special
+
     return np.exp(u) * u * special.exprel(-b * u)
 
 
@@ -306,6 +307,8 @@ def dof_allocation(N: float, alpha: float, c_over_D: float, n_clusters: int) -> 
     if kb <= 1.0 or N == 0:
         return np.zeros(n_clusters)
     lnk = np.log(kb)
+    from scipy import special
+
     norm = lnk * special.exprel(b * lnk)  # (k_br^b - 1)/b
     n = N * k ** (b - 1.0) / norm
     n[k >= kb] = 0.0

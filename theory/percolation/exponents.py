@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
 
 __all__ = ["CriticalExponents", "critical_exponents", "hypercubic_threshold", "check_dimension",
            "log_binned_cluster_numbers", "estimate_fractal_dimension", "estimate_tau", "estimate_tau_binned",
@@ -376,6 +375,8 @@ class PcEstimate:
 
 
 def _solve_R(first: np.ndarray, n_sites: int, target: float) -> float:
+    from scipy import optimize, stats
+
     f = lambda p: np.mean(stats.binom.sf(first - 1, n_sites, p)) - target  # noqa: E731
     if not f(1e-9) < 0 < f(1 - 1e-9):
         raise ValueError(f"first_span: R_L(p) never crosses target={target:g} in (0, 1) (spans never or always)")
@@ -491,6 +492,8 @@ def _bin_edges(s_lo: float, s_hi: float, bins_per_decade: int) -> np.ndarray:
 
 def _tau_fit(y: np.ndarray, w: np.ndarray, ls: list, omega: float, correct: bool) -> np.ndarray:
     """Weighted least squares of ln ybar against ln of the exact bin mean of A s^-tau (1 + B s^-omega)."""
+    from scipy import optimize
+
     s_all = np.concatenate(ls)
     ln_s = np.log(s_all)
     starts = np.concatenate([[0], np.cumsum([len(s) for s in ls])[:-1]])
