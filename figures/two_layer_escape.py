@@ -3,7 +3,7 @@
 Left: escape time (ε_g < ½ ε*) and plateau length (escape − onset, onset: ε_g < 1.5 ε*) of
 the ODE for K = M = 2, η = 0.1, β = 1, N = 1024 against L, with the linearised 1/μ scaled to
 the L = 1 length.  Right: plateau length against M at L = 16 for outputs Σ g and Σ g/√K,
-with 1/μ and the reviewers' M² (Worschech & Rosenow 2024, OpenReview).
+with 1/μ and the M² law quoted in the paper's open review (Worschech & Rosenow 2024).
 """
 from __future__ import annotations
 
