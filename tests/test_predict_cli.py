@@ -66,3 +66,15 @@ def test_two_layer_json_labels():
     d = json.loads(body)
     assert rc == 0 and d["quantities"]["exponent_alpha_specialised_heuristic"]["basis"] == "heuristic"
     assert d["quantities"]["plateau_height_teacher"]["basis"] == "derived"
+
+
+def test_empty_text_file_is_refused_without_a_numpy_warning(tmp_path):
+    import subprocess
+    import sys
+
+    f = tmp_path / "empty.txt"
+    f.write_text("\n\n")
+    out = subprocess.run([sys.executable, "-m", "nsl", "predict", "spectrum", str(f)], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 2
+    assert "is empty" in out.stderr and "Warning" not in out.stderr

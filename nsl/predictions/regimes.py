@@ -522,6 +522,10 @@ def _load(path: str, what: str) -> np.ndarray:
     if not os.path.exists(path):
         raise ValueError(f"{what}: no such file {path!r}")
     ext = os.path.splitext(path)[1].lower()
+    if ext in (".txt", ".csv", ".dat"):
+        with open(path, errors="replace") as fh:
+            if not any(line.strip() for line in fh):
+                raise ValueError(f"{what}: {path!r} is empty (no numbers)")
     try:
         if ext == ".npy":
             return np.asarray(np.load(path, allow_pickle=False), dtype=float)
