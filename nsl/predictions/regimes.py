@@ -207,7 +207,7 @@ def _regimes(alpha: float, ci, *, deep: bool = False) -> dict:
 
 def _two_layer(alpha_K: float, ci) -> dict:
     """The linear two-layer network's exponents for β = α_K (Worschech & Rosenow 2024, Sec. 4)."""
-    from nsl.theory.two_layer.linear import linear_decay_exponent as f  # monotone: the interval maps through
+    from nsl.theory.two_layer.exponents import linear_decay_exponent as f  # monotone: the interval maps through
 
     return {
         "two-layer linear net, online SGD: eps_g ~ alpha^-x, x = beta/(1+beta)":

@@ -28,6 +28,7 @@ import numpy as np
 from scipy.special import gamma
 
 from nsl.theory.spectra import Spectrum
+from nsl.theory.two_layer.exponents import linear_decay_exponent
 from nsl.theory.two_layer.ode import check_eta, second_layer_weights, trainable_mask
 from nsl.theory.two_layer.order_params import OrderParameters
 
@@ -596,32 +597,3 @@ def symbolic_exponents() -> dict:
         "eta_critical_trace_normalised": 2 / V,
         "eg_trainable_law": Db / (2 * N) * lp * Nl ** (-beta) / beta,
     }
-
-
-def linear_decay_exponent(beta: float) -> float:
-    """Exponent of the linear network's power-law decay, ε_g ∝ α^(−β/(1+β)).
-
-    Parameters
-    ----------
-    beta : float
-        Spectrum exponent, λ_l ∝ l^(−(1+β)), β > 0.
-
-    Returns
-    -------
-    float
-        β/(1+β): the gradient-flow (η → 0) asymptote inside the window
-        [1/(2ηVλ_1), 1/(2ηVλ_L)], also the linearised heuristic for the erf network's
-        specialised phase.
-
-    References
-    ----------
-    Worschech & Rosenow 2024, arXiv:2410.09005, Sec. 4.2 (the linear network's scaling law).
-
-    Examples
-    --------
-    >>> linear_decay_exponent(1.0)
-    0.5
-    """
-    if not (np.isfinite(beta) and beta > 0):
-        raise ValueError(f"beta must be finite and > 0, got {beta!r}")
-    return float(beta) / (1.0 + float(beta))
