@@ -49,7 +49,7 @@ print("\\n__MODULES__" + json.dumps(sorted(sys.modules)))
     ["--help"], ["--version"], ["list"], ["predict", "--help"],
     ["predict", "percolation", "--d", "2", "--c", "4", "--json"],
     ["predict", "two-layer", "--help"], ["predict", "spectrum", "--help"],
-    ["validate", "no-such-suite"],
+    ["validate", "no-such-suite"], ["predict", "spectrum", "0.5", "--json"], ["fit", "--help"],
 ])
 def test_fast_paths_import_nothing_heavy(argv):
     out = subprocess.run([sys.executable, "-c", _PROBE.format(argv=argv)], capture_output=True, text=True,
