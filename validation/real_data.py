@@ -27,6 +27,7 @@ Reference numbers from issue 12 (40 splits, D = 25-1000): measured exponent 0.52
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -34,9 +35,30 @@ from nsl.registry import suite
 from nsl.rows import Row
 
 SUITE = "real-data"
-N_POOL = 1297
-D_GRID = [25, 50, 100, 200, 400, 648, 800, 1000]  # 648 = n/2
-TOL = 0.15
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Sizes of the suite (the only place they live)."""
+
+    n_splits: int  # pool/test splits
+    draws: int  # nested training draws per split
+    n_boot: int  # bootstrap resamples of every fit
+    n_pool: int = 1297  # digits the prediction sees; the other 500 are the unseen test set
+    depth: int = 2  # ReLU NTK depth
+    D_grid: tuple[int, ...] = (25, 50, 100, 200, 400, 648, 800, 1000)  # 648 = n/2
+    tol: float = 0.15  # curve: predicted/measured within 1 +- tol for D <= n/2
+
+
+PRESETS: dict[str, Preset] = {
+    "quick": Preset(n_splits=6, draws=2, n_boot=200),
+    "medium": Preset(n_splits=20, draws=3, n_boot=500),
+    "full": Preset(n_splits=40, draws=5, n_boot=1000),
+}
+# kept for callers of the old module constants
+N_POOL = PRESETS["quick"].n_pool
+D_GRID = list(PRESETS["quick"].D_grid)
+TOL = PRESETS["quick"].tol
 
 
 def load_digits_data() -> tuple[np.ndarray, np.ndarray]:
@@ -117,37 +139,37 @@ def _cell(cfg: dict):
     return arrays, meta
 
 
-@suite(SUITE, description="nsl predict spectrum on held-out digits (scikit-learn): alpha_D and the learning curve",
-       budget_s={"quick": 60.0, "full": 600.0})
-def run(ctx) -> list[Row]:
+def grid(P: Preset) -> list[dict]:
+    """One config per pool/test split."""
+    return [{"kind": "digits", "seed": 100 + s, "n_pool": P.n_pool, "depth": P.depth, "D": list(P.D_grid),
+             "draws": P.draws, "n_boot": P.n_boot} for s in range(P.n_splits)]
+
+
+def rows(P: Preset, runs: list, ctx) -> list[Row]:
+    """The exponent row, one curve row per D <= n/2, the notes and the figure's record."""
     from nsl.theory.fitting import fit_power_law
 
-    quick = ctx.quick
-    n_splits, draws, nb = (6, 2, 200) if quick else (40, 5, 1000)
-    grid = [{"kind": "digits", "seed": 100 + s, "n_pool": N_POOL, "depth": 2, "D": D_GRID, "draws": draws,
-             "n_boot": nb} for s in range(n_splits)]
-    runs = ctx.sweep(run_cell, grid, desc=SUITE)
-    D = np.asarray(D_GRID, float)
+    D = np.asarray(P.D_grid, float)
     meas = np.array([r.arrays["measured"].mean(0) for r in runs])  # (splits, D)
     pred = np.array([r.arrays["predicted"] for r in runs])
     pop = np.array([r.arrays["pool_as_population"] for r in runs])
     reps = np.concatenate([r.arrays["alpha_D_replicates"] for r in runs])
-    fm = fit_power_law(D, meas, offset=False, n_boot=nb, rng=0)
+    fm = fit_power_law(D, meas, offset=False, n_boot=P.n_boot, rng=0)
     a_pt = float(np.median([r.result["alpha_D"] for r in runs]))
     lo_p, hi_p = (float(x) for x in np.quantile(reps[np.isfinite(reps)], [0.025, 0.975]))
     lo_m, hi_m = fm.alpha_ci
-    rows = [Row(SUITE, "digits alpha_D: predicted min(a-1, 2b) vs measured KRR test-error exponent (D=25-1000)",
-                a_pt, fm.alpha, lo_m, hi_m, None, bool(lo_p <= hi_m and lo_m <= hi_p),
-                f"intervals overlap: predicted [{lo_p:.3g}, {hi_p:.3g}]",
-                f"{n_splits} pool/test splits; predicted = median over splits, interval from all splits' bootstrap "
-                f"replicates; measured over {draws} training draws per split")]
+    out = [Row(SUITE, "digits alpha_D: predicted min(a-1, 2b) vs measured KRR test-error exponent (D=25-1000)",
+               a_pt, fm.alpha, lo_m, hi_m, None, bool(lo_p <= hi_m and lo_m <= hi_p),
+               f"intervals overlap: predicted [{lo_p:.3g}, {hi_p:.3g}]",
+               f"{P.n_splits} pool/test splits; predicted = median over splits, interval from all splits' bootstrap "
+               f"replicates; measured over {P.draws} training draws per split")]
     m_mean, p_mean = meas.mean(0), pred.mean(0)
     ratio = p_mean / m_mean
-    half = N_POOL / 2
+    half = P.n_pool / 2
     for d, rt in zip(D, ratio):
         if d <= half:
-            rows.append(Row.in_range(SUITE, f"digits E(D={d:g}): predicted / measured (held out, n={N_POOL})", rt,
-                                     1 - TOL, 1 + TOL))
+            out.append(Row.in_range(SUITE, f"digits E(D={d:g}): predicted / measured (held out, n={P.n_pool})", rt,
+                                    1 - P.tol, 1 + P.tol))
     aK = np.array([r.result["alpha_K"] for r in runs])
     aK_lo = np.median([r.result["alpha_K_ci"][0] for r in runs])
     aK_hi = np.median([r.result["alpha_K_ci"][1] for r in runs])
@@ -165,5 +187,13 @@ def run(ctx) -> list[Row]:
                       {"alpha_D_measured": fm.alpha, "alpha_D_measured_ci": list(fm.alpha_ci),
                        "alpha_D_predicted": a_pt, "alpha_D_predicted_ci": [lo_p, hi_p],
                        "alpha_K": float(np.median(aK)), "alpha_K_ci": [float(aK_lo), float(aK_hi)],
-                       "n_pool": N_POOL, "n_splits": n_splits, "fit_window": runs[0].result["fit_window"]})
-    return rows
+                       "n_pool": P.n_pool, "n_splits": P.n_splits, "fit_window": runs[0].result["fit_window"]})
+    return out
+
+
+@suite(SUITE, description="nsl predict spectrum on held-out digits (scikit-learn): alpha_D and the learning curve",
+       budget_s={"quick": 60.0, "medium": 300.0, "full": 600.0})
+def run(ctx) -> list[Row]:
+    """Preset -> grid -> one sweep of splits -> rows."""
+    P = PRESETS[ctx.preset]
+    return rows(P, ctx.sweep(run_cell, grid(P), desc=SUITE), ctx)
