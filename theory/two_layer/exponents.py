@@ -33,6 +33,8 @@ def linear_decay_exponent(beta: float) -> float:
     >>> linear_decay_exponent(1.0)
     0.5
     """
+    if isinstance(beta, bool) or not isinstance(beta, (int, float, np.integer, np.floating)):
+        raise TypeError(f"beta must be a real number, got {type(beta).__name__}")
     if not (np.isfinite(beta) and beta > 0):
         raise ValueError(f"beta must be finite and > 0, got {beta!r}")
     return float(beta) / (1.0 + float(beta))
