@@ -83,15 +83,19 @@ def test_wheel_and_sdist_hold_real_files(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(ROOT, src, symlinks=True, ignore=shutil.ignore_patterns(".git", "*.egg-info", ".nsl-store",
                                                                              "__pycache__", "build", "nsl-report"))
-    out = _py(f"from setuptools import build_meta as b; print(b.build_sdist({str(tmp_path)!r}));"
-              f"print(b.build_wheel({str(tmp_path)!r}))", src)
-    assert out.returncode == 0, out.stderr[-3000:]
-    sdist, wheel = out.stdout.split()[-2:]
-    with tarfile.open(tmp_path / sdist) as t:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    outs = []
+    for what in ("build_sdist", "build_wheel"):  # one process each: setuptools keeps state between the two
+        out = _py(f"from setuptools import build_meta as b; print(b.{what}({str(dist)!r}))", src)
+        assert out.returncode == 0, out.stderr[-3000:]
+        outs.append(out.stdout.split()[-1])
+    sdist, wheel = outs
+    with tarfile.open(dist / sdist) as t:
         members = t.getmembers()
         assert not [m.name for m in members if m.issym()]
         assert any(m.name.endswith("/theory/spectra.py") and m.isfile() for m in members)
-    with zipfile.ZipFile(tmp_path / wheel) as z:
+    with zipfile.ZipFile(dist / wheel) as z:
         names = z.namelist()
     for folder in FOLDERS:
         assert any(n.startswith(f"nsl/{folder}/") and n.endswith(".py") for n in names), folder
