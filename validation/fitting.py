@@ -26,6 +26,7 @@ Targets (issue "The spine", item 6):
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -35,10 +36,26 @@ from nsl.theory import fitting as F
 
 NAME = "fitting"
 TRUE = {"E": 1e-4, "B": 5.0, "alpha": 1.3, "sigma": 0.05, "seeds": 5, "points": 10}
-PRESETS = {"quick": {"replicates": 100, "n_boot": 300, "chunk": 10, "single_replicates": 100, "single_boot": 400,
-                     "joint_boot": 400, "max_breaks": 1, "tail_boot": 0},
-           "full": {"replicates": 200, "n_boot": 1000, "chunk": 10, "single_replicates": 400, "single_boot": 1000,
-                    "joint_boot": 4000, "max_breaks": 2, "tail_boot": 100}}
+@dataclass(frozen=True)
+class Preset:
+    """Sizes of the suite (the only place they live)."""
+
+    replicates: int  # many-seed coverage replicates
+    n_boot: int  # bootstrap resamples of each of them
+    chunk: int  # replicates per sweep cell
+    single_replicates: int  # one-curve coverage replicates per law
+    single_boot: int
+    joint_boot: int  # bootstrap resamples of the joint L(N, D) fit
+    max_breaks: int  # largest number of breaks tried by select_n_breaks
+    tail_boot: int  # CSN bootstrap of sigma (0: asymptotic only)
+
+
+PRESETS: dict[str, Preset] = {
+    "quick": Preset(replicates=100, n_boot=300, chunk=10, single_replicates=100, single_boot=400, joint_boot=400,
+                    max_breaks=1, tail_boot=0),
+    "full": Preset(replicates=200, n_boot=1000, chunk=10, single_replicates=400, single_boot=1000, joint_boot=4000,
+                   max_breaks=2, tail_boot=100),
+}
 # medium: this suite's quick sizes already give the statistics its rows need (medium exists for deep regression)
 PRESETS["medium"] = PRESETS["quick"]
 X = np.geomspace(1e2, 1e5, 10)
@@ -103,7 +120,7 @@ def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
 
 @suite(NAME, description="recovery and coverage of the exponent fits", budget_s={"quick": 300, "full": 1800})
 def run(ctx) -> list[Row]:
-    p = PRESETS[ctx.preset]
+    P = PRESETS[ctx.preset]
     rows: list[Row] = []
     # 1. noise-free recovery
     y0 = 10.0 * X ** -1.5
@@ -114,8 +131,8 @@ def run(ctx) -> list[Row]:
                               relative=True))
         rows.append(Row.at_least(NAME, f"gradient check passed at the optimum (offset={off})", float(fit.converged), 1.0))
     # 2. coverage over replicates, through the sweep runner (resumable)
-    grid = [{"kind": "fitting-coverage", "seed": 20241, "start": s, "count": p["chunk"], "n_boot": p["n_boot"], **TRUE}
-            for s in range(0, p["replicates"], p["chunk"])]
+    grid = [{"kind": "fitting-coverage", "seed": 20241, "start": s, "count": P.chunk, "n_boot": P.n_boot, **TRUE}
+            for s in range(0, P.replicates, P.chunk)]
     runs = ctx.sweep(coverage_chunk, grid, desc="fitting coverage")
     a = np.concatenate([r.arrays["alpha"] for r in runs])
     lo = np.concatenate([r.arrays["lo"] for r in runs])
@@ -132,9 +149,9 @@ def run(ctx) -> list[Row]:
     med = float(np.median(np.abs(a - TRUE["alpha"])))
     rows.append(Row.at_most(NAME, "median |alpha_hat - alpha|", med, 0.05))
     ex = noisy_curve(np.random.default_rng([20241, 10**6]))
-    exfit = F.fit_power_law(X, ex, n_boot=p["n_boot"], rng=1)
+    exfit = F.fit_power_law(X, ex, n_boot=P.n_boot, rng=1)
     ctx.save_artifact("coverage", {"alpha": a, "lo": lo, "hi": hi},
-                      {"true_alpha": TRUE["alpha"], "coverage": cov, "wilson": wl, "n_boot": p["n_boot"]})
+                      {"true_alpha": TRUE["alpha"], "coverage": cov, "wilson": wl, "n_boot": P.n_boot})
     fits = {str(off): F.fit_power_law(X, y0, offset=off, n_boot=0).to_dict() for off in (True, False)}
     ctx.save_artifact("recovery", {"x": X, "y_clean": y0, "y_noisy": ex},
                       {"fits_clean": fits, "fit_noisy": exfit.to_dict(), "true": TRUE})
@@ -181,22 +198,22 @@ def run(ctx) -> list[Row]:
     wf = F.fit_power_law(xw[lo_i:hi_i], yw[lo_i:hi_i], offset=False, n_boot=0)
     rows.append(Row.check(NAME, "alpha on the selected window (head bends below 1e3)", 1.3, wf.alpha, tolerance=0.02,
                           note=f"window starts at x = {xw[lo_i]:.3g}"))
-    rows += _single_curve_rows(ctx, p)
+    rows += _single_curve_rows(ctx, P)
     rows += _robustness_rows()
-    rows += _joint_rows(ctx, p)
-    rows += _csn_rows(ctx, p)
-    rows += _bnsl_rows(p)
+    rows += _joint_rows(ctx, P)
+    rows += _csn_rows(ctx, P)
+    rows += _bnsl_rows(P)
     return rows
 
 
-def _single_curve_rows(ctx, p) -> list[Row]:
+def _single_curve_rows(ctx, P) -> list[Row]:
     """One-curve coverage (studentized residual bootstrap) on three laws, with Wilson intervals."""
     rows: list[Row] = []
     arrays: dict = {}
-    meta: dict = {"laws": list(SINGLE), "true_alpha": [], "coverage": [], "wilson": [], "n_boot": p["single_boot"]}
+    meta: dict = {"laws": list(SINGLE), "true_alpha": [], "coverage": [], "wilson": [], "n_boot": P.single_boot}
     for law in SINGLE:
         grid = [{"kind": "fitting-single-coverage", "law": law, **SINGLE[law], "seed": 7331, "start": s,
-                 "count": p["chunk"], "n_boot": p["single_boot"]} for s in range(0, p["single_replicates"], p["chunk"])]
+                 "count": P.chunk, "n_boot": P.single_boot} for s in range(0, P.single_replicates, P.chunk)]
         runs = ctx.sweep(single_coverage_chunk, grid, desc=f"one-curve coverage ({law})")
         lo = np.concatenate([r.arrays["lo"] for r in runs])
         hi = np.concatenate([r.arrays["hi"] for r in runs])
@@ -235,14 +252,14 @@ def _robustness_rows() -> list[Row]:
     return rows
 
 
-def _joint_rows(ctx, p) -> list[Row]:
+def _joint_rows(ctx, P) -> list[Row]:
     """Besiroglu et al.'s replication: their data when available, else their published law."""
     from nsl.theory.fitting_joint import fit_joint_power_law
     from nsl.validation import fitting_chinchilla as ch
 
     rows: list[Row] = []
     d = ch.synthetic_runs(3)
-    f = fit_joint_power_law(d["N"], d["D"], d["loss"], n_boot=p["joint_boot"], rng=1)
+    f = fit_joint_power_law(d["N"], d["D"], d["loss"], n_boot=P.joint_boot, rng=1)
     for k, v in ch.PUBLISHED.items():
         rows.append(Row.check(NAME, f"joint L(N,D), synthetic at Besiroglu et al.'s published law: {k}", v,
                               getattr(f, k), tolerance=0.0, ci=getattr(f, f"{k}_ci"),
@@ -259,7 +276,7 @@ def _joint_rows(ctx, p) -> list[Row]:
                  "synthetic runs at their published parameters and noise level")
         return rows
     r = ch.load_runs(path)
-    g = fit_joint_power_law(r["N"], r["D"], r["loss"], n_boot=p["joint_boot"], rng=42)
+    g = fit_joint_power_law(r["N"], r["D"], r["loss"], n_boot=P.joint_boot, rng=42)
     for j, k in enumerate(("A", "B", "E", "alpha", "beta")):
         theirs = ch.LBFGSB_OPTIMUM[k]
         rows.append(Row.check(NAME, f"Chinchilla replication (their 240 runs): {k} to 3 significant digits", theirs,
@@ -279,7 +296,7 @@ def _joint_rows(ctx, p) -> list[Row]:
     return rows
 
 
-def _csn_rows(ctx, p) -> list[Row]:
+def _csn_rows(ctx, P) -> list[Row]:
     """CSN 2009 Table 6.1 on the data sets shipped with the powerlaw package (MIT licence)."""
     import os
 
@@ -301,7 +318,7 @@ def _csn_rows(ctx, p) -> list[Row]:
         x = np.loadtxt(path).ravel()
         x = x[x > 0]
         # blackouts (211 samples) is cheap enough to bootstrap in every preset
-        nb = 200 if name == "blackouts" else (p["tail_boot"] if name != "cities" else min(p["tail_boot"], 50))
+        nb = 200 if name == "blackouts" else (P.tail_boot if name != "cities" else min(P.tail_boot, 50))
         f = F.fit_tail_exponent(x, discrete=disc, n_boot=nb, rng=0)
         rows.append(Row.check(NAME, f"CSN {name}: x_min (Table 6.1)", xmin, f.xmin, tolerance=1e-3, relative=True))
         rows.append(Row.check(NAME, f"CSN {name}: alpha (Table 6.1, +- their error)", alpha, f.alpha, tolerance=err))
@@ -317,7 +334,7 @@ def _csn_rows(ctx, p) -> list[Row]:
     return rows
 
 
-def _bnsl_rows(p) -> list[Row]:
+def _bnsl_rows(P) -> list[Row]:
     from nsl.theory.fitting_bnsl import broken_power_law_intervals, select_n_breaks
 
     rows: list[Row] = []
@@ -327,8 +344,8 @@ def _bnsl_rows(p) -> list[Row]:
     r = broken_power_law_intervals(xb, y, n_breaks=1, n_boot=100, rng=0)
     rows.append(Row.check(NAME, "broken power law, 2% noise: final exponent c0 + c1 in its 95% interval", 1.2,
                           r.fit.final_exponent(), tolerance=0.0, ci=r.final_exponent_ci))
-    sel = select_n_breaks(xb, y, max_breaks=p["max_breaks"])
-    rows.append(Row.check(NAME, f"broken power law: breaks chosen by held-out extrapolation (0-{p['max_breaks']})",
+    sel = select_n_breaks(xb, y, max_breaks=P.max_breaks)
+    rows.append(Row.check(NAME, f"broken power law: breaks chosen by held-out extrapolation (0-{P.max_breaks})",
                           1, sel.n_breaks, tolerance=0.0,
                           note="held-out RMS log errors " + ", ".join(f"{k}: {v:.3g}" for k, v in sel.errors.items())))
     return rows
