@@ -84,6 +84,20 @@ def check_xy(x, y, *, min_distinct: int = 4) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+def case_bootstrap_log_means(logY: np.ndarray, n_boot: int, gen: np.random.Generator) -> np.ndarray:
+    """Case-bootstrap replicates of the seed-mean log curve, (n_boot, n), from logY (R seeds, n points), R > 1.
+
+    Seeds are drawn with replacement and each replicate's deviation from the mean is scaled by
+    sqrt(R/(R-1)) (the small-sample correction of the bootstrap variance; Davison & Hinkley 1997, Sec. 3.2).
+    Shared by the power-law and broken-power-law fits.
+    """
+    R, n = logY.shape
+    logy = logY.mean(0)
+    idx = gen.integers(0, R, size=(n_boot, R, n))
+    means = np.take_along_axis(np.broadcast_to(logY, (n_boot, R, n)), idx, axis=1).mean(1)
+    return logy + math.sqrt(R / (R - 1.0)) * (means - logy)
+
+
 def check_boot(n_boot: int, ci: float) -> None:
     """Check a bootstrap size (integer >= 0) and a confidence level in (0, 1), naming the argument."""
     if not isinstance(n_boot, (int, np.integer)) or isinstance(n_boot, bool) or n_boot < 0:
@@ -481,9 +495,7 @@ def fit_power_law(x, y, *, offset: bool = True, n_boot: int = 1000, ci: float = 
     if n_boot > 0:
         if R > 1:
             kind = "case"
-            idx = gen.integers(0, R, size=(n_boot, R, n))
-            means = np.take_along_axis(np.broadcast_to(logY, (n_boot, R, n)), idx, axis=1).mean(1)
-            ly = logy + math.sqrt(R / (R - 1.0)) * (means - logy)
+            ly = case_bootstrap_log_means(logY, n_boot, gen)
         else:
             kind = "residual-t"
             rc = (resid - resid.mean()) * math.sqrt(n / (n - p))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize
 
-from nsl.theory.fitting import BrokenPowerLawFit, as_rng, bnsl_shape, check_boot, check_xy, fit_broken_power_law
+from nsl.theory.fitting import BrokenPowerLawFit, as_rng, case_bootstrap_log_means, bnsl_shape, check_boot, check_xy, fit_broken_power_law
 
 __all__ = ["BrokenPowerLawIntervals", "broken_power_law_intervals", "BreakSelection", "select_n_breaks"]
 
@@ -153,9 +153,7 @@ def broken_power_law_intervals(x, y, *, n_breaks: int = 1, n_boot: int = 200, ci
     if n_boot:
         if R > 1:
             kind = "case"
-            idx = gen.integers(0, R, size=(n_boot, R, n))
-            ly = np.take_along_axis(np.broadcast_to(logY, (n_boot, R, n)), idx, axis=1).mean(1)
-            ly = logy + math.sqrt(R / (R - 1.0)) * (ly - logy)
+            ly = case_bootstrap_log_means(logY, n_boot, gen)
         else:
             kind = "residual"
             p = t_hat.size
