@@ -7,9 +7,10 @@ the argument, within a time limit (and a memory cap): no other exception, no NaN
 
 The default run draws a few cases per function with hypothesis (derandomized, so the same cases
 each run; about a minute in all); ``NSL_FUZZ_FULL=1`` tries every (argument, bad value) pair.
-Known findings are listed in ``fuzz_known_failures.json`` (``KNOWN_FAILURES``; remake it with
-``NSL_FUZZ_FULL=1 NSL_FUZZ_WRITE_KNOWN=/tmp/f.jsonl pytest tests/test_fuzz_api.py`` then
-``python tests/fuzz_api_support.py fold /tmp/f.jsonl``) and kept visible: a function with known findings
+Known findings are listed in ``fuzz_known/<module>.json``, one file per module (``KNOWN_FAILURES``; remake
+them with ``NSL_FUZZ_FULL=1 NSL_FUZZ_WRITE_KNOWN=/tmp/f.jsonl pytest tests/test_fuzz_api.py [-k MODULE]`` then
+``python tests/fuzz_api_support.py fold /tmp/f.jsonl [MODULE ...]``; ``tests/fuzz_findings.md`` is their
+digest) and kept visible: a function with known findings
 is reported as xfail, a new finding fails, and a known finding that stops failing fails too
 (strict), so the list shrinks as the functions are fixed.
 """
@@ -18,27 +19,23 @@ from __future__ import annotations
 import json
 import os
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fuzz_api_support import (BAD_VALUES, bad_values_for, baseline_kwargs, call_limited, fuzzed_params, nonfinite,
-                              public_functions, verdict)
+from fuzz_api_support import (BAD_VALUES, bad_values_for, baseline_kwargs, call_limited, fuzzed_params, load_known,
+                              nonfinite, public_functions, verdict)
 
 FULL = os.environ.get("NSL_FUZZ_FULL") == "1"
 CASE_BUDGET_S = 0.25  # default run: time per function for its drawn cases (at least MIN_CASES are tried)
 MIN_CASES, MAX_CASES = 2, 10
 FUNCS = dict(public_functions())
-KNOWN_FILE = Path(__file__).with_name("fuzz_known_failures.json")
 
 
 def _load_known() -> dict[tuple[str, str, str], str]:
-    """(function, argument, bad value) -> what happened, from fuzz_known_failures.json."""
-    if not KNOWN_FILE.exists():
-        return {}
-    data = json.loads(KNOWN_FILE.read_text())
+    """(function, argument, bad value) -> what happened, from the files in fuzz_known/."""
+    data = load_known()
     return {(f, a, v): what for f, args in data.items() for a, vals in args.items() for v, what in vals.items()}
 
 
