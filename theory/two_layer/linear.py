@@ -28,8 +28,11 @@ import numpy as np
 from scipy.special import gamma
 
 from nsl.theory.spectra import Spectrum
+from nsl.theory.two_layer._checks import (MAX_EIGENSPACES, check_choice, check_int, check_int_array,
+                                          check_real, check_real_array, check_scale, check_second_layer,
+                                          check_spectrum, check_trainable, check_units)
 from nsl.theory.two_layer.exponents import linear_decay_exponent
-from nsl.theory.two_layer.ode import check_eta, second_layer_weights, trainable_mask
+from nsl.theory.two_layer.ode import check_eta
 from nsl.theory.two_layer.order_params import OrderParameters
 
 __all__ = ["linear_decay_exponent", "linear_d0", "linear_drift_matrix", "linear_eg_exact", "linear_eg_expm", "linear_eg_gradient_flow",
@@ -37,8 +40,56 @@ __all__ = ["linear_decay_exponent", "linear_d0", "linear_drift_matrix", "linear_
            "expected_d0", "trainable_law_curve", "symbolic_exponents"]
 
 
-def _v2(v_student: Any, K: int) -> float:
-    return float(np.sum(second_layer_weights(v_student, K, "v_student") ** 2))
+def _eta(eta: Any) -> float:
+    """η: a finite number > 0, named ``eta`` (then :func:`~nsl.theory.two_layer.ode.check_eta`)."""
+    return check_eta(check_real(eta, "eta", lo=0.0, lo_open=True))
+
+
+def _V(V: Any) -> float:
+    """V = Σ_i v_i²: a finite number > 0."""
+    return check_real(V, "V", lo=0.0, lo_open=True)
+
+
+def _alpha(alpha: Any) -> np.ndarray:
+    """Training times: a scalar or 1-D array of finite α >= 0."""
+    a = check_real_array(alpha, "alpha", lo=0.0)
+    if a.ndim > 1:
+        raise ValueError(f"alpha must be a number or a 1-D array, got shape {a.shape}")
+    return np.atleast_1d(a)
+
+
+def _d0(d0: Any, spectrum: Spectrum) -> np.ndarray:
+    """Initial per-eigenspace errors: L finite values >= 0 (-1e-15 tolerated: rounding in :func:`linear_d0`)."""
+    d = check_real_array(d0, "d0")
+    if d.shape != (spectrum.L,):
+        raise ValueError(f"d0 must be an array of shape (L={spectrum.L},), got shape {d.shape}")
+    if np.any(d < -1e-15):
+        raise ValueError(f"d0 must hold values >= 0, got min {d.min():g}")
+    return d
+
+
+def _finite_eg(eg: np.ndarray, names: str, spectrum: Spectrum, eta: float, V: float, trainable: Any = None) -> np.ndarray:
+    """ε_g itself, or ``ValueError`` naming ``names`` where it overflows (η above the stability bound grows
+    exponentially in α, and huge α·η·V overflow)."""
+    if not np.all(np.isfinite(eg)):
+        eta_c = linear_stability_bound_exact(spectrum, V=V, trainable=trainable)
+        raise ValueError(f"eps_g overflows (not finite) for these values of {names}: eta={eta:g}, V={V:g} "
+                         f"(the stability bound is eta_c={eta_c:.6g}; above it eps_g grows exponentially in alpha)")
+    return eg
+
+
+def _power_law(L: Any, beta: Any, N: Any, normalize: Any = "trace") -> Spectrum:
+    """power_law_spectrum(L, beta, N=N) with each argument checked by name (L <= MAX_EIGENSPACES)."""
+    from nsl.theory.spectra import power_law_spectrum
+
+    N = check_int(N, "N", lo=1, hi=2**53)
+    L = check_int(L, "L", lo=1, hi=min(N, MAX_EIGENSPACES))
+    beta = check_real(beta, "beta", lo=0.0, lo_open=True)
+    normalize = check_choice(normalize, "normalize", ("trace", "top"))
+    try:
+        return power_law_spectrum(L, beta, N=N, normalize=normalize)
+    except ValueError as exc:  # e.g. eigenvalues l^-(1+beta) that underflow to 0 for a huge beta
+        raise ValueError(f"no power-law spectrum for beta={beta:g}, L={L}, N={N}: {exc}") from None
 
 
 def linear_d0(op: OrderParameters, *, v_student: Any = 1.0, v_teacher: Any = 1.0) -> np.ndarray:
@@ -72,10 +123,15 @@ def linear_d0(op: OrderParameters, *, v_student: Any = 1.0, v_teacher: Any = 1.0
     >>> d.shape, bool(np.all(d >= 0))
     ((4,), True)
     """
-    v = second_layer_weights(v_student, op.K, "v_student")
-    w = second_layer_weights(v_teacher, op.M, "v_teacher")
-    return (np.einsum("i,lik,k->l", v, op.q, v) - 2 * np.einsum("i,lin,n->l", v, op.r, w)
-            + np.einsum("n,lnm,m->l", w, op.t, w))
+    if not isinstance(op, OrderParameters):
+        raise TypeError(f"op must be an OrderParameters (e.g. random_initial_conditions(...)), got {type(op).__name__}")
+    v = check_second_layer(v_student, op.K, "v_student")
+    w = check_second_layer(v_teacher, op.M, "v_teacher")
+    d = (np.einsum("i,lik,k->l", v, op.q, v) - 2 * np.einsum("i,lin,n->l", v, op.r, w)
+         + np.einsum("n,lnm,m->l", w, op.t, w))
+    if not np.all(np.isfinite(d)):
+        raise ValueError("d^l overflows (not finite) for these v_student, v_teacher and overlaps; use smaller weights")
+    return d
 
 
 def linear_drift_matrix(spectrum: Spectrum, *, eta: float, V: float = 1.0, sgd_noise: bool = True,
@@ -102,8 +158,10 @@ def linear_drift_matrix(spectrum: Spectrum, *, eta: float, V: float = 1.0, sgd_n
 
     Raises
     ------
+    TypeError
+        If an argument has the wrong kind (``spectrum`` not a Spectrum, a non-number η or V).
     ValueError
-        If ``eta`` or ``V`` is out of range.
+        If ``eta`` or ``V`` is out of range (finite, > 0) or ``trainable`` is not a valid selection.
 
     References
     ----------
@@ -119,15 +177,17 @@ def linear_drift_matrix(spectrum: Spectrum, *, eta: float, V: float = 1.0, sgd_n
     >>> A.shape, bool(np.linalg.eigvals(A).real.max() < 0)  # stable below η_c = 2
     ((4, 4), True)
     """
-    check_eta(eta)
-    if not (np.isfinite(V) and V > 0):
-        raise ValueError(f"V (sum of squared student second-layer weights) must be > 0, got {V!r}")
-    mask = trainable_mask(trainable, spectrum.L).astype(float)
+    spectrum = check_spectrum(spectrum)
+    eta, V = _eta(eta), _V(V)
+    mask = check_trainable(trainable, spectrum.L).astype(float)
     lam = spectrum.values
     c = lam * spectrum.multiplicities / spectrum.N * mask
-    A = -2 * eta * V * np.diag(lam * mask)
-    if sgd_noise:
-        A = A + eta ** 2 * V ** 2 * np.outer(c, lam)
+    with np.errstate(over="ignore", invalid="ignore"):
+        A = -2 * eta * V * np.diag(lam * mask)
+        if sgd_noise:
+            A = A + np.float64(eta * V) ** 2 * np.outer(c, lam)
+    if not np.all(np.isfinite(A)):
+        raise ValueError(f"the drift matrix overflows for eta={eta:g}, V={V:g}: eta*V must be well below 1e150")
     return A
 
 
@@ -173,8 +233,10 @@ def linear_eg_expm(alpha: np.ndarray, d0: np.ndarray, spectrum: Spectrum, *, eta
     from scipy.linalg import expm
 
     A = linear_drift_matrix(spectrum, eta=eta, V=V, sgd_noise=sgd_noise, trainable=trainable)
-    alpha = np.atleast_1d(np.asarray(alpha, float))
-    return np.array([0.5 * spectrum.values @ expm(A * a) @ d0 for a in alpha])
+    alpha, d0 = _alpha(alpha), _d0(d0, spectrum)
+    with np.errstate(over="ignore", invalid="ignore"):
+        eg = np.array([0.5 * spectrum.values @ expm(A * a) @ d0 for a in alpha])
+    return _finite_eg(eg, "alpha, eta, V", spectrum, _eta(eta), _V(V), trainable)
 
 
 def linear_eg_exact(alpha: np.ndarray, d0: np.ndarray, spectrum: Spectrum, *, eta: float, V: float = 1.0,
@@ -208,8 +270,11 @@ def linear_eg_exact(alpha: np.ndarray, d0: np.ndarray, spectrum: Spectrum, *, et
 
     Raises
     ------
+    TypeError
+        If an argument has the wrong kind.
     ValueError
-        If ``d0`` has the wrong shape or negative entries, or ``eta`` is out of range.
+        If ``d0`` has the wrong shape or negative entries, an argument is out of range, or ε_g
+        overflows (η above the stability bound, where ε_g grows exponentially in α).
 
     References
     ----------
@@ -225,11 +290,19 @@ def linear_eg_exact(alpha: np.ndarray, d0: np.ndarray, spectrum: Spectrum, *, et
     >>> linear_eg_exact([0.0, 10.0], d0, sp, eta=0.1).round(5).tolist()
     [0.50005, 0.06321]
     """
-    check_eta(eta)
-    d0 = np.asarray(d0, float)
-    if d0.shape != (spectrum.L,) or np.any(d0 < -1e-15):
-        raise ValueError(f"d0 must be a non-negative array of shape (L={spectrum.L},)")
-    mask = trainable_mask(trainable, spectrum.L).astype(float)
+    spectrum = check_spectrum(spectrum)
+    eta, V = _eta(eta), _V(V)
+    d0 = _d0(d0, spectrum)
+    alpha = _alpha(alpha)
+    mask = check_trainable(trainable, spectrum.L).astype(float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        eg = _eg_exact(alpha, d0, spectrum, eta, V, sgd_noise, mask)
+    return _finite_eg(eg, "alpha, eta, V", spectrum, eta, V, trainable)
+
+
+def _eg_exact(alpha: np.ndarray, d0: np.ndarray, spectrum: Spectrum, eta: float, V: float, sgd_noise: bool,
+              mask: np.ndarray) -> np.ndarray:
+    """The body of :func:`linear_eg_exact` on checked arguments."""
     lam = spectrum.values
     p = spectrum.multiplicities / spectrum.N
     sp = np.sqrt(p)
@@ -237,8 +310,9 @@ def linear_eg_exact(alpha: np.ndarray, d0: np.ndarray, spectrum: Spectrum, *, et
     # -> symmetric when written for the trained block; untrained rows are zero (d^l constant there).
     Atil = -2 * eta * V * np.diag(lam * mask)
     if sgd_noise:
-        Atil = Atil + eta ** 2 * V ** 2 * np.outer(lam * sp * mask, lam * sp)
-    alpha = np.atleast_1d(np.asarray(alpha, float))
+        Atil = Atil + np.float64(eta * V) ** 2 * np.outer(lam * sp * mask, lam * sp)
+    if not np.all(np.isfinite(Atil)):
+        raise ValueError(f"the drift matrix overflows for eta={eta:g}, V={V:g}: eta*V must be well below 1e150")
     if np.all(mask == 1):
         ev, U = np.linalg.eigh(0.5 * (Atil + Atil.T))
         left = (lam * sp) @ U  # λᵀ X U
@@ -292,10 +366,15 @@ def linear_eg_gradient_flow(alpha: np.ndarray, d0: np.ndarray, spectrum: Spectru
     >>> linear_eg_gradient_flow([0.0, 10.0], d0, sp, eta=0.1).round(5).tolist()
     [0.50005, 0.05918]
     """
-    check_eta(eta)
-    alpha = np.atleast_1d(np.asarray(alpha, float))
+    spectrum = check_spectrum(spectrum)
+    eta, V = _eta(eta), _V(V)
+    alpha, d0 = _alpha(alpha), _d0(d0, spectrum)
     lam = spectrum.values
-    return 0.5 * (np.exp(-2 * eta * V * np.outer(alpha, lam)) * (lam * d0)).sum(axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        eg = 0.5 * (np.exp(-2 * eta * V * np.outer(alpha, lam)) * (lam * d0)).sum(axis=1)
+    if not np.all(np.isfinite(eg)):
+        raise ValueError(f"eps_g overflows for these values of alpha, eta, V, d0 (eta={eta:g}, V={V:g})")
+    return eg
 
 
 def expected_d0(spectrum: Spectrum, *, K: int = 1, M: int = 1, sigma_J: float = 0.01, sigma_B: float = 1.0,
@@ -307,10 +386,10 @@ def expected_d0(spectrum: Spectrum, *, K: int = 1, M: int = 1, sigma_J: float = 
     spectrum : Spectrum
         Eigenvalues λ_l with multiplicities m_l (Tr Σ = N under the default normalisation).
     K, M : int, optional
-        Numbers of student and teacher hidden units.
+        Numbers of student and teacher hidden units, in [1, 10**6].
     sigma_J, sigma_B : float, optional
         Standard deviations of the initial student and the teacher weights (σ_J = 0.01 as in the
-        paper's Figs. 1-3).
+        paper's Figs. 1-3), 0 <= σ_J <= 1e100 and 0 < σ_B <= 1e100.
     v_student, v_teacher : float or array_like, optional
         Second-layer weights; V = Σ v_i², W = Σ w_n².
 
@@ -330,9 +409,18 @@ def expected_d0(spectrum: Spectrum, *, K: int = 1, M: int = 1, sigma_J: float = 
     >>> round(float(expected_d0(power_law_spectrum(4, 1.0, N=8)).sum()), 6)  # σ_J² + σ_B²
     1.0001
     """
-    V = _v2(v_student, K)
-    W = float(np.sum(second_layer_weights(v_teacher, M, "v_teacher") ** 2))
-    return spectrum.multiplicities / spectrum.N * (V * sigma_J ** 2 + W * sigma_B ** 2)
+    spectrum = check_spectrum(spectrum)
+    K, M = check_units(K, "K"), check_units(M, "M")
+    sigma_J = check_scale(sigma_J, "sigma_J", positive=False)
+    sigma_B = check_scale(sigma_B, "sigma_B", positive=True)
+    V = float(np.sum(check_second_layer(v_student, K, "v_student") ** 2))
+    W = float(np.sum(check_second_layer(v_teacher, M, "v_teacher") ** 2))
+    with np.errstate(over="ignore", invalid="ignore"):
+        d0 = spectrum.multiplicities / spectrum.N * (V * sigma_J ** 2 + W * sigma_B ** 2)
+    if not np.all(np.isfinite(d0)):
+        raise ValueError(f"E[d^l(0)] overflows for these values of sigma_J, sigma_B, v_student, v_teacher "
+                         f"(V sigma_J^2 + W sigma_B^2 = {V * sigma_J ** 2 + W * sigma_B ** 2:g})")
+    return d0
 
 
 def linear_asymptote(alpha: np.ndarray, *, beta: float, L: int, N: int, eta: float, V: float = 1.0,
@@ -345,11 +433,11 @@ def linear_asymptote(alpha: np.ndarray, *, beta: float, L: int, N: int, eta: flo
     Parameters
     ----------
     alpha : array_like
-        Training times α = (number of SGD steps)/N.
+        Training times α = (number of SGD steps)/N, > 0.
     beta : float
-        Spectrum exponent, λ_l ∝ l^(−(1+β)).
+        Spectrum exponent, λ_l ∝ l^(−(1+β)), > 0.
     L, N : int
-        Number of distinct eigenvalues and input dimension.
+        Number of distinct eigenvalues (1 <= L <= min(N, 10**7), dividing N) and input dimension.
     eta : float
         Learning rate η, checked by :func:`~nsl.theory.two_layer.ode.check_eta`.
     V : float, optional
@@ -377,15 +465,20 @@ def linear_asymptote(alpha: np.ndarray, *, beta: float, L: int, N: int, eta: flo
     >>> round(float(np.log(e[0] / e[1]) / np.log(100.0)), 6)  # slope β/(1+β)
     0.5
     """
-    from nsl.theory.spectra import power_law_spectrum
-
-    check_eta(eta)
-    sp = power_law_spectrum(L, beta, N=N, normalize=normalize)
+    sp = _power_law(L, beta, N, normalize)
+    beta, L, N = float(beta), sp.L, sp.N
+    eta, V = _eta(eta), _V(V)
+    Dbar = check_real(Dbar, "Dbar", lo=0.0)
+    a = check_real_array(alpha, "alpha", lo=0.0, lo_open=True)
     lp = sp.values[0]
     m = N / L
-    alpha = np.asarray(alpha, float)
     e = beta / (1 + beta)
-    return Dbar * m / (2 * N) * gamma(e) * lp ** (1 / (1 + beta)) / (1 + beta) * (2 * eta * V * alpha) ** (-e)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        out = Dbar * m / (2 * N) * gamma(e) * lp ** (1 / (1 + beta)) / (1 + beta) * (2 * eta * V * a) ** (-e)
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"the asymptote overflows for these values of alpha, eta, V, Dbar (eta={eta:g}, V={V:g}, "
+                         f"Dbar={Dbar:g})")
+    return out
 
 
 def linear_window(spectrum: Spectrum, *, eta: float, V: float = 1.0) -> tuple[float, float]:
@@ -417,8 +510,13 @@ def linear_window(spectrum: Spectrum, *, eta: float, V: float = 1.0) -> tuple[fl
     >>> round(float(lo), 4), round(float(hi), 4)
     (1.7795, 28.4722)
     """
-    check_eta(eta)
-    return 1.0 / (2 * eta * V * spectrum.values[0]), 1.0 / (2 * eta * V * spectrum.values[-1])
+    spectrum = check_spectrum(spectrum)
+    eta, V = _eta(eta), _V(V)
+    with np.errstate(over="ignore", divide="ignore"):
+        lo, hi = 1.0 / (2 * eta * V * spectrum.values[0]), 1.0 / (2 * eta * V * spectrum.values[-1])
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ValueError(f"the window overflows for these values of eta, V (eta*V = {eta * V:g} is too small)")
+    return float(lo), float(hi)
 
 
 def linear_stability_bound_exact(spectrum: Spectrum, *, V: float = 1.0, trainable: Any = None) -> float:
@@ -450,8 +548,14 @@ def linear_stability_bound_exact(spectrum: Spectrum, *, V: float = 1.0, trainabl
     >>> round(linear_stability_bound_exact(power_law_spectrum(4, 1.0, N=8)), 9)
     2.0
     """
-    mask = trainable_mask(trainable, spectrum.L)
-    return 2.0 * spectrum.N / (V * float(np.sum((spectrum.multiplicities * spectrum.values)[mask])))
+    spectrum = check_spectrum(spectrum)
+    V = _V(V)
+    mask = check_trainable(trainable, spectrum.L)
+    with np.errstate(over="ignore", divide="ignore"):
+        eta_c = 2.0 * spectrum.N / (V * float(np.sum((spectrum.multiplicities * spectrum.values)[mask])))
+    if not np.isfinite(eta_c):
+        raise ValueError(f"the stability bound overflows for V={V:g} (too small)")
+    return eta_c
 
 
 def linear_eg_infinity_truncated(d0: np.ndarray, spectrum: Spectrum, *, n_trainable: int, eta: float,
@@ -483,8 +587,11 @@ def linear_eg_infinity_truncated(d0: np.ndarray, spectrum: Spectrum, *, n_traina
 
     Raises
     ------
+    TypeError
+        If an argument has the wrong kind.
     ValueError
-        If ``eta`` is above the stability bound of the trained block.
+        If an argument is out of range (``n_trainable`` in [1, L]), or ``eta`` is above the stability
+        bound of the trained block.
 
     References
     ----------
@@ -502,15 +609,20 @@ def linear_eg_infinity_truncated(d0: np.ndarray, spectrum: Spectrum, *, n_traina
     >>> round(linear_eg_infinity_truncated(d0, sp, n_trainable=2, eta=0.1), 6)
     0.063782
     """
-    check_eta(eta)
-    mask = trainable_mask(int(n_trainable), spectrum.L)
+    spectrum = check_spectrum(spectrum)
+    eta, V = _eta(eta), _V(V)
+    d0 = _d0(d0, spectrum)
+    mask = check_trainable(check_int(n_trainable, "n_trainable", lo=1, hi=spectrum.L), spectrum.L, "n_trainable")
     lam = spectrum.values
-    eres = 0.5 * float(lam[~mask] @ np.asarray(d0, float)[~mask])
+    eres = 0.5 * float(lam[~mask] @ d0[~mask])
+    if not np.isfinite(eres):
+        raise ValueError("eps_res overflows for these d0 (too large)")
     if not sgd_noise:
         return eres
     s = eta * V / (2 * spectrum.N) * float(np.sum((spectrum.multiplicities * lam)[mask]))
     if s >= 1:
-        raise ValueError(f"eta={eta} is above the stability bound of the trained block (eta_c={eta / s:.6g})")
+        raise ValueError(f"eta*V = {eta:g}*{V:g} is above the stability bound of the trained block "
+                         f"(eta_c = {eta / s:.6g} for V={V:g})")
     return eres / (1 - s)
 
 
@@ -521,11 +633,11 @@ def trainable_law_curve(n_trainable: np.ndarray, *, beta: float, N: int, eta: fl
     Parameters
     ----------
     n_trainable : array_like of int
-        Numbers of trained eigendirections N_l.
+        Numbers of trained eigendirections N_l, each in [1, N].
     beta : float
-        Spectrum exponent.
+        Spectrum exponent, > 0.
     N : int
-        Input dimension (= L).
+        Input dimension (= L), in [1, 10**7].
     eta : float
         Learning rate η, checked by :func:`~nsl.theory.two_layer.ode.check_eta`.
     V : float, optional
@@ -552,12 +664,17 @@ def trainable_law_curve(n_trainable: np.ndarray, *, beta: float, N: int, eta: fl
     >>> round(float(np.log(e[0] / e[1]) / np.log(2.0)), 2)  # ≈ β
     1.0
     """
-    from nsl.theory.spectra import power_law_spectrum
-
-    sp = power_law_spectrum(N, beta, N=N)
+    N = check_int(N, "N", lo=1, hi=MAX_EIGENSPACES)
+    sp = _power_law(N, beta, N)
+    eta, V = _eta(eta), _V(V)
+    Dbar = check_real(Dbar, "Dbar", lo=0.0)
+    ns = check_int_array(n_trainable, "n_trainable", lo=1)
+    if ns.ndim > 1 or ns.size == 0 or ns.max() > N:
+        raise ValueError(f"n_trainable must be a non-empty 1-D array of integers in [1, N={N}], got shape {ns.shape}"
+                         + (f", max {ns.max()}" if ns.size else ""))
     d0 = sp.multiplicities / sp.N * Dbar
     return np.array([linear_eg_infinity_truncated(d0, sp, n_trainable=int(n), eta=eta, V=V, sgd_noise=sgd_noise)
-                     for n in np.atleast_1d(n_trainable)])
+                     for n in np.atleast_1d(ns)])
 
 
 def symbolic_exponents() -> dict:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from nsl.theory.spectra import Spectrum
+from nsl.theory.two_layer._checks import (MAX_WEIGHTS, check_choice, check_real_array, check_scale, check_spectrum,
+                                          check_weight_counts)
 
 __all__ = ["OrderParameters", "order_parameters_from_weights", "sample_weights", "random_initial_conditions"]
 
@@ -109,8 +111,10 @@ def order_parameters_from_weights(J: np.ndarray, B: np.ndarray, spectrum: Spectr
 
     Raises
     ------
+    TypeError
+        If ``spectrum`` is not a Spectrum or the weights are not arrays of numbers.
     ValueError
-        If the weights' shapes disagree with each other or with N.
+        If the weights are not finite, or their shapes disagree with each other or with N.
 
     References
     ----------
@@ -128,13 +132,16 @@ def order_parameters_from_weights(J: np.ndarray, B: np.ndarray, spectrum: Spectr
     >>> op.q.shape, op.q.ravel().tolist()
     ((4, 1, 1), [0.25, 0.25, 0.25, 0.25])
     """
-    J = np.asarray(J, float)
-    B = np.asarray(B, float)
+    spectrum = check_spectrum(spectrum)
+    J = check_real_array(J, "J")
+    B = check_real_array(B, "B")
     N = spectrum.N
-    if J.shape[-1] != N or B.shape[-1] != N:
-        raise ValueError(f"J and B must have last dimension N={N}, got {J.shape} and {B.shape}")
-    if J.ndim not in (2, 3) or B.ndim != J.ndim:
-        raise ValueError(f"J and B must both be (K, N)/(M, N) or stacked (S, K, N)/(S, M, N), got {J.shape}, {B.shape}")
+    for name, W, rows in (("J", J, "K"), ("B", B, "M")):
+        if W.ndim not in (2, 3) or W.shape[-1] != N or W.shape[-2] < 1:
+            raise ValueError(f"{name} must have shape ({rows}, N={N}) or stacked (S, {rows}, N={N}), got {W.shape}")
+    if B.ndim != J.ndim or J.shape[:-2] != B.shape[:-2]:
+        raise ValueError(f"J and B must both be unstacked, (K, N) and (M, N), or stacked with the same S, "
+                         f"got {J.shape} and {B.shape}")
     idx = np.concatenate([[0], np.cumsum(spectrum.multiplicities)])
     # segment sums over eigenspaces via reduceat on products (vectorised over l)
     q = np.add.reduceat(J[..., :, None, :] * J[..., None, :, :], idx[:-1], axis=-1) / N
@@ -147,7 +154,8 @@ def order_parameters_from_weights(J: np.ndarray, B: np.ndarray, spectrum: Spectr
 
 
 def sample_weights(spectrum: Spectrum, K: int, M: int, *, sigma_J: float = 0.01, sigma_B: float = 1.0,
-                   rng: np.random.Generator, teacher: str = "gaussian") -> tuple[np.ndarray, np.ndarray]:
+                   rng: np.random.Generator, teacher: str = "gaussian",
+                   max_weights: int = MAX_WEIGHTS) -> tuple[np.ndarray, np.ndarray]:
     """Student J ~ N(0, σ_J² I), teacher B ~ N(0, σ_B² I) (or ±σ_B entries), shapes (K, N), (M, N).
 
     σ_J = 0.01 is the paper's Figs. 1-3 value; σ_B = 1 (unit teacher weights) is the standard
@@ -170,6 +178,10 @@ def sample_weights(spectrum: Spectrum, K: int, M: int, *, sigma_J: float = 0.01,
         Source of randomness (``np.random.default_rng(seed)``).
     teacher : {'gaussian', 'rademacher'}, optional
         Distribution of the teacher weights.
+    max_weights : int, optional
+        Cap on K·N and on M·N, the sizes of J and B (default 10**8, 800 MB each in float64): a call
+        above it raises ``ValueError`` naming K or M instead of running out of memory; raise it for
+        bigger networks.
 
     Returns
     -------
@@ -178,8 +190,11 @@ def sample_weights(spectrum: Spectrum, K: int, M: int, *, sigma_J: float = 0.01,
 
     Raises
     ------
+    TypeError
+        If an argument has the wrong kind (``rng`` not a numpy Generator, ``spectrum`` not a Spectrum).
     ValueError
-        If an argument is out of range or ``rng`` is not a numpy Generator.
+        If an argument is out of range: K, M in [1, 10**6] with K·N, M·N <= ``max_weights``,
+        0 <= σ_J <= 1e100, 0 < σ_B <= 1e100.
 
     References
     ----------
@@ -196,16 +211,14 @@ def sample_weights(spectrum: Spectrum, K: int, M: int, *, sigma_J: float = 0.01,
     >>> J.shape, B.shape
     ((2, 8), (3, 8))
     """
-    if teacher not in ("gaussian", "rademacher"):
-        raise ValueError(f"teacher must be 'gaussian' or 'rademacher', got {teacher!r}")
-    _check_km(K, M)
-    if not (np.isfinite(sigma_J) and sigma_J >= 0):
-        raise ValueError(f"sigma_J must be finite and >= 0, got {sigma_J!r}")
-    if not (np.isfinite(sigma_B) and sigma_B > 0):
-        raise ValueError(f"sigma_B must be finite and > 0, got {sigma_B!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy Generator (np.random.default_rng(seed))")
+    spectrum = check_spectrum(spectrum)
+    teacher = check_choice(teacher, "teacher", ("gaussian", "rademacher"))
     N = spectrum.N
+    K, M = check_weight_counts(N, max_weights, K=K, M=M)
+    sigma_J = check_scale(sigma_J, "sigma_J", positive=False)
+    sigma_B = check_scale(sigma_B, "sigma_B", positive=True)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
     B: np.ndarray
     if teacher == "gaussian":
         B = sigma_B * rng.standard_normal((M, N))
@@ -216,7 +229,8 @@ def sample_weights(spectrum: Spectrum, K: int, M: int, *, sigma_J: float = 0.01,
 
 
 def random_initial_conditions(spectrum: Spectrum, K: int, M: int, *, sigma_J: float = 0.01, sigma_B: float = 1.0,
-                              rng: np.random.Generator, teacher: str = "gaussian") -> OrderParameters:
+                              rng: np.random.Generator, teacher: str = "gaussian",
+                              max_weights: int = MAX_WEIGHTS) -> OrderParameters:
     """Initial overlaps from weights actually sampled at the spectrum's N (Sec. 3 of the paper).
 
     The O(σ_J/√N) random part of r^l is what breaks the student's permutation symmetry;
@@ -236,11 +250,18 @@ def random_initial_conditions(spectrum: Spectrum, K: int, M: int, *, sigma_J: fl
         Source of randomness (``np.random.default_rng(seed)``).
     teacher : {'gaussian', 'rademacher'}, optional
         Distribution of the teacher weights.
+    max_weights : int, optional
+        Cap on K·N and M·N (default 10**8), as in :func:`sample_weights`.
 
     Returns
     -------
     OrderParameters
         q^l, r^l, t^l of the sampled weights.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`sample_weights`, naming the argument.
 
     References
     ----------
@@ -257,12 +278,7 @@ def random_initial_conditions(spectrum: Spectrum, K: int, M: int, *, sigma_J: fl
     >>> op.L, op.K, op.M
     (4, 2, 2)
     """
-    J, B = sample_weights(spectrum, K, M, sigma_J=sigma_J, sigma_B=sigma_B, rng=rng, teacher=teacher)
+    J, B = sample_weights(spectrum, K, M, sigma_J=sigma_J, sigma_B=sigma_B, rng=rng, teacher=teacher,
+                          max_weights=max_weights)
     return order_parameters_from_weights(J, B, spectrum)
 
-
-def _check_km(K: int, M: int) -> None:
-    if not isinstance(K, (int, np.integer)) or K < 1:
-        raise ValueError(f"K must be an integer >= 1, got {K!r}")
-    if not isinstance(M, (int, np.integer)) or M < 1:
-        raise ValueError(f"M must be an integer >= 1, got {M!r}")
