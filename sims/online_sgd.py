@@ -21,17 +21,32 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from nsl.sims._checks import check_device, check_float_dtype
 from nsl.theory.spectra import Spectrum
-from nsl.theory.two_layer.integrals import get_activation
+from nsl.theory.two_layer._checks import (check_choice, check_int, check_int_array, check_real, check_real_array,
+                                          check_scale, check_second_layer, check_spectrum, check_trainable,
+                                          check_units)
+from nsl.theory.two_layer.integrals import Activation, get_activation
 from nsl.theory.two_layer.ode import (TwoLayerCurve, check_eta, eg_from_covariances, linear_stability_bound,
-                                      log_alpha_grid, second_layer_weights, trainable_mask)
+                                      log_alpha_grid)
 from nsl.theory.two_layer.order_params import sample_weights
 
 __all__ = ["DivergenceError", "simulate_online_sgd", "order_parameters_torch"]
 
 
-class DivergenceError(FloatingPointError):
-    """An SGD run blew up (non-finite or exploding weights)."""
+MAX_STEPS = 10**9
+"""Default cap on the SGD steps of one call (α_max·N): about 3 hours at 1e5 steps/s."""
+
+MAX_FLOATS = 10**8
+"""Default cap on the floats one call holds (weights, a chunk of inputs, recorded overlaps): 800 MB in float64."""
+
+
+class DivergenceError(FloatingPointError, ValueError):
+    """An SGD run blew up (non-finite or exploding weights); the message names η and the stability bound.
+
+    Also a ``ValueError``: the cure is another value of an argument (a smaller ``eta``), as the house
+    rule for bad input asks (issue 14).
+    """
 
 
 def order_parameters_torch(J: torch.Tensor, B: torch.Tensor, block: torch.Tensor, L: int, N: int):
@@ -62,7 +77,8 @@ def simulate_online_sgd(spectrum: Spectrum, *, K: int, M: int, eta: float | Sequ
                         alpha_min: float | None = None, sigma_J: float = 0.01, sigma_B: float = 1.0,
                         v_student: Any = 1.0, v_teacher: Any = 1.0, trainable: Any = None, device: str = "cpu",
                         dtype: torch.dtype = torch.float64, chunk: int = 256, allow_unstable: bool = False,
-                        blowup: float = 1e6, threads: int | None = 1, teacher: str = "gaussian") -> TwoLayerCurve:
+                        blowup: float = 1e6, threads: int | None = 1, teacher: str = "gaussian",
+                        max_steps: int = MAX_STEPS, max_floats: int = MAX_FLOATS) -> TwoLayerCurve:
     """Train the student by online SGD for every (seed, η) pair at once and record ε_g(α).
 
     Parameters
@@ -80,57 +96,94 @@ def simulate_online_sgd(spectrum: Spectrum, *, K: int, M: int, eta: float | Sequ
     threads : torch intra-op threads on CPU during the run (restored afterwards); the per-step
         tensors are small, so 1 thread is fastest unless R·N is large; None leaves torch's setting.
     blowup : a run whose ε_g exceeds ``blowup`` × its initial ε_g (or turns non-finite) raises
-        :class:`DivergenceError` naming η and the linear stability bound.
+        :class:`DivergenceError` (a ``ValueError``) naming η and the linear stability bound; > 1, inf allowed.
+    max_steps : cap on the SGD steps, round(α_max·N) (default 10**9): a longer run raises ``ValueError``
+        naming alpha_max before any work; raise it for longer runs.
+    max_floats : cap on the floats held at once (default 10**8, 800 MB in float64): the weights
+        R·(K+M)·N, a chunk of inputs chunk·R·N and the recorded overlaps R·n_alpha·L·K·(K+M); a larger
+        call raises ``ValueError`` naming the arguments that set the size; raise it for bigger runs.
+
+    Every argument is checked before any work: ``TypeError`` for the wrong kind, ``ValueError`` for a
+    value out of range (K, M in [1, 10**6], η > 0, α_max > 0, n_alpha in [2, 10**6], seeds >= 0,
+    0 <= σ_J <= 1e100, 0 < σ_B <= 1e100, chunk >= 1, threads in [1, 1024]), each naming the argument.
 
     Returns a :class:`TwoLayerCurve` with eg (R, A), q (R, A, L, K, K), r (R, A, L, K, M),
     t (R, L, M, M), R = len(seeds)·len(eta) runs (seed-major); ``meta['run_seed']`` and
     ``meta['run_eta']`` name each run.
     """
-    if not isinstance(spectrum, Spectrum):
-        raise ValueError("spectrum must be a nsl.theory.spectra.Spectrum")
+    spectrum = check_spectrum(spectrum)
+    if not isinstance(activation, (str, Activation)):
+        raise TypeError(f"activation must be 'erf' or 'linear', got {type(activation).__name__}")
     act = get_activation(activation)
-    if not isinstance(K, (int, np.integer)) or K < 1:
-        raise ValueError(f"K must be an integer >= 1, got {K!r}")
-    if not isinstance(M, (int, np.integer)) or M < 1:
-        raise ValueError(f"M must be an integer >= 1, got {M!r}")
-    etas = np.atleast_1d(np.asarray(eta, float))
-    if etas.ndim != 1 or etas.size == 0:
-        raise ValueError("eta must be a positive number or a 1-D sequence of them")
+    K, M = check_units(K, "K"), check_units(M, "M")
+    if isinstance(eta, (list, tuple, np.ndarray)):
+        etas = check_real_array(eta, "eta", ndim=1, lo=0.0, lo_open=True, min_size=1)
+    else:
+        etas = np.array([check_real(eta, "eta", lo=0.0, lo_open=True)])
     for e in etas:
         check_eta(e)
-    seed_list = list(range(int(seeds))) if np.isscalar(seeds) else [int(s) for s in seeds]
-    if len(seed_list) == 0 or (np.isscalar(seeds) and int(seeds) < 1):
-        raise ValueError(f"seeds must be an int >= 1 or a non-empty sequence, got {seeds!r}")
-    if device not in ("cpu", "cuda") and not str(device).startswith("cuda:"):
-        raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
-    if str(device).startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError("device='cuda' requested but torch.cuda.is_available() is False")
-    if not isinstance(chunk, (int, np.integer)) or chunk < 1:
-        raise ValueError(f"chunk must be an integer >= 1, got {chunk!r}")
-    v = second_layer_weights(v_student, K, "v_student")
-    w = second_layer_weights(v_teacher, M, "v_teacher")
-    mask_l = trainable_mask(trainable, spectrum.L)
+    cap = check_int(max_floats, "max_floats", lo=1, hi=2**62)
+    seed_list: Sequence[int]
+    if isinstance(seeds, (list, tuple, np.ndarray)):
+        seed_arr = check_int_array(seeds, "seeds", ndim=1, lo=0)
+        if seed_arr.size == 0:
+            raise ValueError("seeds must be an int >= 1 or a non-empty sequence of seeds >= 0, got an empty sequence")
+        seed_list = [int(x) for x in seed_arr]
+    else:
+        # a number of seeds (at most max_floats: each holds (K+M)·N floats); a list once the size caps have passed
+        seed_list = range(check_int(seeds, "seeds", lo=1, hi=cap))
+    device = check_device(device)
+    dtype = check_float_dtype(dtype)
+    chunk = check_int(chunk, "chunk", lo=1)
+    blowup = check_real(blowup, "blowup", lo=1.0, lo_open=True, allow_inf=True)
+    teacher = check_choice(teacher, "teacher", ("gaussian", "rademacher"))
+    sigma_J = check_scale(sigma_J, "sigma_J", positive=False)
+    sigma_B = check_scale(sigma_B, "sigma_B", positive=True)
+    v = check_second_layer(v_student, K, "v_student")
+    w = check_second_layer(v_teacher, M, "v_teacher")
+    mask_l = check_trainable(trainable, spectrum.L)
+    alpha_max = check_real(alpha_max, "alpha_max", lo=0.0, lo_open=True)
+    n_alpha = check_int(n_alpha, "n_alpha", lo=2, hi=10**6)
+    if alpha_min is not None:
+        alpha_min = check_real(alpha_min, "alpha_min", lo=0.0, lo_open=True)
+    N, L = spectrum.N, spectrum.L
+    cap_steps = check_int(max_steps, "max_steps", lo=1, hi=2**62)
+    if alpha_max * N > cap_steps:
+        raise ValueError(f"alpha_max={alpha_max:g} means alpha_max*N = {alpha_max * N:.3g} SGD steps (N={N}), above "
+                         f"max_steps={cap_steps}; pass a larger max_steps to run that long")
+    R_ = len(seed_list) * etas.size
+    sizes = (("seeds, eta, K, M", R_ * (K + M) * N), ("chunk, seeds, eta", min(chunk, int(alpha_max * N) + 1) * R_ * N),
+             ("n_alpha, seeds, eta, K, M", R_ * n_alpha * L * K * (K + M) + R_ * L * M * M))
+    for names, n_floats in sizes:
+        if n_floats > cap:
+            raise ValueError(f"{names}: the run would hold {n_floats:.3g} floats (N={N}, L={L}, {R_} runs), above "
+                             f"max_floats={cap}; use smaller values or pass a larger max_floats")
+    if threads is not None:
+        threads = check_int(threads, "threads", lo=1, hi=1024)
     bound = linear_stability_bound(spectrum, v_student=v, K=K, trainable=mask_l)
     if act.name == "linear" and np.any(etas >= bound) and not allow_unstable:
         raise ValueError(f"eta={etas.max():g} is at or above the linear stability bound eta_c={bound:.6g}; "
                          f"pass allow_unstable=True to train anyway")
-    N, L = spectrum.N, spectrum.L
     grid = log_alpha_grid(alpha_max, n_alpha, alpha_min)
     steps_rec = np.unique(np.maximum(np.round(grid * N).astype(np.int64), 0))
-    n_steps = int(steps_rec[-1])
 
     dev = torch.device(device)
+    args = (spectrum, K, M, act, etas, list(seed_list), steps_rec, sigma_J, sigma_B, v, w, mask_l, dev, dtype, chunk,
+            blowup, bound, teacher)
     if threads is not None and dev.type == "cpu":
-        if not isinstance(threads, (int, np.integer)) or threads < 1:
-            raise ValueError(f"threads must be an integer >= 1 or None, got {threads!r}")
         from nsl.sims.torch_state import torch_settings
 
-        with torch_settings(threads=int(threads)):
-            return simulate_online_sgd(spectrum, K=K, M=M, eta=eta, alpha_max=alpha_max, seeds=seeds,
-                                       activation=activation, n_alpha=n_alpha, alpha_min=alpha_min, sigma_J=sigma_J,
-                                       sigma_B=sigma_B, v_student=v_student, v_teacher=v_teacher, trainable=trainable,
-                                       device=device, dtype=dtype, chunk=chunk, allow_unstable=allow_unstable,
-                                       blowup=blowup, threads=None, teacher=teacher)
+        with torch_settings(threads=threads):
+            return _run(*args)
+    return _run(*args)
+
+
+def _run(spectrum: Spectrum, K: int, M: int, act: Activation, etas: np.ndarray, seed_list: list[int],
+         steps_rec: np.ndarray, sigma_J: float, sigma_B: float, v: np.ndarray, w: np.ndarray, mask_l: np.ndarray,
+         dev: torch.device, dtype: torch.dtype, chunk: int, blowup: float, bound: float, teacher: str) -> TwoLayerCurve:
+    """The simulation on checked arguments (see :func:`simulate_online_sgd`)."""
+    N, L = spectrum.N, spectrum.L
+    n_steps = int(steps_rec[-1])
     # weights: per seed, numpy-sampled (same stream as random_initial_conditions)
     Js, Bs = [], []
     for s in seed_list:
