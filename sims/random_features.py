@@ -19,9 +19,20 @@ the leading rows (nested training sets and nested feature sets, as in the paper'
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
+from nsl.sims._checks import SEED_MAX, check_device
+from nsl.theory.percolation.checks import check_int, check_int_array, check_real, check_real_array
+
 __all__ = ["simulate_random_features", "simulate_krr", "seed_generators"]
+
+MAX_SEEDS = 10**6
+"""Most seeds one call draws (each seed is a full set of P × D solves; no study is near this)."""
+
+MAX_FLOATS = 10**8
+"""Default cap on the floats held at once (a chunk of seeds' features and Gram blocks, the results): 800 MB."""
 
 
 def seed_generators(seed: int, n_seeds: int, device: str = "cpu"):
@@ -38,32 +49,47 @@ def seed_generators(seed: int, n_seeds: int, device: str = "cpu"):
 
 
 def _check_sizes(name: str, vals, upper: int | None, upper_name: str) -> np.ndarray:
-    try:
-        a = np.atleast_1d(np.asarray(vals))
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be integers") from None
-    if a.ndim != 1 or a.size == 0 or not np.issubdtype(a.dtype, np.number) or np.any(a != np.round(a)) or np.any(a < 1):
-        raise ValueError(f"{name} must be a non-empty 1-D list of integers >= 1, got {vals!r}")
-    a = a.astype(np.int64)
+    a = check_int_array(vals, name, lo=1)
+    if a.ndim > 1 or a.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D list of integers >= 1, got shape {a.shape}")
+    a = np.atleast_1d(a)
     if upper is not None and np.any(a > upper):
         raise ValueError(f"{name} must be <= {upper_name} = {upper}, got max {a.max()}")
     return a
 
 
-def _check_common(eigenvalues, n_seeds, ridge, noise, device):
-    from nsl.theory.spectra import check_eigenvalues
+def _check_common(eigenvalues, n_seeds, seed, ridge, noise, seed_chunk, device, max_floats):
+    """The arguments both simulations share, checked by name; returns them converted."""
+    lam = check_real_array(eigenvalues, "eigenvalues", lo=0.0, lo_open=True, min_size=1)
+    if lam.ndim > 1:
+        raise ValueError(f"eigenvalues must be a 1-D array, got shape {lam.shape}")
+    lam = np.atleast_1d(lam)
+    n_seeds = check_int(n_seeds, "n_seeds", lo=1, hi=MAX_SEEDS)
+    seed = check_int(seed, "seed", lo=0, hi=SEED_MAX)
+    ridge = check_real(ridge, "ridge", lo=0.0)
+    noise = check_real(noise, "noise", lo=0.0)
+    if seed_chunk is not None:
+        seed_chunk = check_int(seed_chunk, "seed_chunk", lo=1)
+    device = check_device(device)
+    cap = check_int(max_floats, "max_floats", lo=1, hi=2**62)
+    return lam, n_seeds, seed, ridge, noise, seed_chunk, device, cap
 
-    lam = np.asarray(eigenvalues, dtype=float).ravel()
-    check_eigenvalues(lam)
-    if not isinstance(n_seeds, (int, np.integer)) or n_seeds < 1:
-        raise ValueError(f"n_seeds must be an integer >= 1, got {n_seeds!r}")
-    if not (np.isfinite(ridge) and ridge >= 0):
-        raise ValueError(f"ridge must be finite and >= 0, got {ridge!r}")
-    if not (np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be finite and >= 0, got {noise!r}")
-    if device not in ("cpu", "cuda"):
-        raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
-    return lam
+
+def _check_floats(cap: int, n_seeds: int, seed_chunk: int | None, per_seed: int, results: int, names: str) -> None:
+    """Refuse a call that would hold more than ``cap`` floats: one seed's arrays (``per_seed``), a chunk of
+    seeds at once, or the results; the message names the arguments that set the size."""
+    for what, n_floats, who in (("one seed's features and Gram blocks", per_seed, names),
+                                ("a chunk of seeds", per_seed * min(seed_chunk or 1, n_seeds), "seed_chunk"),
+                                ("the results", results, "n_seeds, P_values, D_values")):
+        if n_floats > cap:
+            raise ValueError(f"{who}: {what} would hold {n_floats:.3g} floats, above max_floats={cap}; use smaller "
+                             f"values or pass a larger max_floats")
+
+
+def _finite(x: np.ndarray, names: str) -> np.ndarray:
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"the losses overflow (not finite) for these values of {names}; use smaller magnitudes")
+    return x
 
 
 def _spd_solve(A, B):
@@ -132,8 +158,8 @@ def _tr(a, b):
 
 
 def simulate_random_features(eigenvalues, P_values, D_values, *, n_seeds: int, seed: int, ridge: float = 0.0,
-                             noise: float = 0.0, teacher_scale=None, limits: bool = True, teacher_average: bool = False,
-                             seed_chunk: int | None = None, device: str = "cpu") -> dict:
+                             noise: float = 0.0, teacher_scale=None, limits: bool | Sequence[str] = True, teacher_average: bool = False,
+                             seed_chunk: int | None = None, device: str = "cpu", max_floats: int = MAX_FLOATS) -> dict:
     """Population loss ℒ(P, D) of the random-feature model on a P × D grid, for ``n_seeds`` seeds.
 
     Parameters
@@ -151,31 +177,50 @@ def simulate_random_features(eigenvalues, P_values, D_values, *, n_seeds: int, s
     teacher_average : average every loss over the teacher weights analytically (E_w, exact:
         the learned map is linear in w, β = M w + Vᵀ Z⁺ ε, so E_w ℒ = Tr[(I − M) diag(s²) (I − M)ᵀ diag λ]
         + σ² Tr(Z⁺ᵀ V Σ Vᵀ Z⁺)); removes the teacher-draw noise that dominates small-n losses.
+    seed_chunk : seeds drawn and solved at once (default: as many as keep the features under ~200 MB).
+    device : 'cpu', 'cuda' or 'cuda:<index>'.
+    max_floats : cap on the floats held at once (default 10**8, 800 MB): one seed's features and Gram blocks
+        ((max D + max P)·S + max D·max P + min(max D, S)²), times ``seed_chunk``, and the results; a larger
+        call raises ``ValueError`` naming the arguments that set the size; raise it for bigger sweeps.
+
+    Every argument is checked before any work: ``TypeError`` for the wrong kind, ``ValueError`` for a value
+    out of range (n_seeds in [1, 10**6], seed in [0, 2**63 - 1], ridge, noise >= 0), each naming the argument.
 
     Returns a dict of numpy arrays: ``loss`` (n_seeds, nP, nD), ``P``, ``D``, and with ``limits``
     ``loss_proj`` (n_seeds, nP), ``loss_ker`` (n_seeds, nD), ``teacher_norm`` (n_seeds,) = wᵀΣw.
     """
     import torch
 
-    lam = _check_common(eigenvalues, n_seeds, ridge, noise, device)
+    lam, n_seeds, seed, ridge, noise, seed_chunk, device, cap = _check_common(
+        eigenvalues, n_seeds, seed, ridge, noise, seed_chunk, device, max_floats)
     S = lam.size
-    Ps = _check_sizes("P_values", P_values, S, "S (number of teacher features)")
+    Ps = _check_sizes("P_values", P_values, S, "S (the number of teacher features, len(eigenvalues))")
     Ds = _check_sizes("D_values", D_values, None, "")
     if not isinstance(teacher_average, (bool, np.bool_)):
         raise ValueError(f"teacher_average must be True or False, got {teacher_average!r}")
     if teacher_scale is None:
         ts = np.ones(S)
     else:
-        ts = np.asarray(teacher_scale, dtype=float).ravel()
-        if ts.shape != (S,) or not np.all(np.isfinite(ts)) or np.any(ts < 0):
-            raise ValueError(f"teacher_scale must be {S} finite values >= 0")
+        ts = check_real_array(teacher_scale, "teacher_scale", lo=0.0).ravel()
+        if ts.shape != (S,):
+            raise ValueError(f"teacher_scale must hold one value per eigenvalue (len(eigenvalues) = {S}), "
+                             f"got {ts.size}")
+    Pm_, Dm_ = int(Ps.max()), int(Ds.max())
+    if Dm_ * S > cap:
+        raise ValueError(f"D_values: max(D_values) * len(eigenvalues) = {Dm_ * S:.3g} floats per seed, above "
+                         f"max_floats={cap}; use smaller D_values or pass a larger max_floats")
+    _check_floats(cap, n_seeds, seed_chunk, (Dm_ + Pm_) * S + Dm_ * Pm_ + min(Dm_, S) ** 2,
+                  n_seeds * (Ps.size * Ds.size + Ps.size + Ds.size + 1), "eigenvalues, P_values, D_values")
+    lim: tuple[str, ...]
     if limits is True:
-        limits = ("proj", "ker")
+        lim = ("proj", "ker")
     elif limits is False or limits is None:
-        limits = ()
+        lim = ()
     else:
-        limits = tuple(limits)
-        if not set(limits) <= {"proj", "ker"}:
+        if not isinstance(limits, (list, tuple, set, frozenset)) or not all(isinstance(x, str) for x in limits):
+            raise TypeError(f"limits must be True, False or a subset of ('proj', 'ker'), got {limits!r}")
+        lim = tuple(limits)
+        if not set(lim) <= {"proj", "ker"}:
             raise ValueError(f"limits must be True, False or a subset of ('proj', 'ker'), got {limits!r}")
     Pm, Dm = int(Ps.max()), int(Ds.max())
     dt = torch.float64
@@ -201,7 +246,7 @@ def simulate_random_features(eigenvalues, P_values, D_values, *, n_seeds: int, s
         tn = (lam_t * w * w).sum(-1)
         tnorm[c0:c0 + B] = tn.cpu().numpy()
         if teacher_average:
-            _teacher_averaged(lam_t, ts_t ** 2, X, V, Z, Ps, Ds, ridge, noise, limits, S,
+            _teacher_averaged(lam_t, ts_t ** 2, X, V, Z, Ps, Ds, ridge, noise, lim, S,
                               loss[c0:c0 + B], lproj[c0:c0 + B], lker[c0:c0 + B])
             tnorm[c0:c0 + B] = float((lam_t * ts_t ** 2).sum())
             continue
@@ -211,11 +256,11 @@ def simulate_random_features(eigenvalues, P_values, D_values, *, n_seeds: int, s
                 theta = _solve_min_norm(Z[:, :D, :P], y[:, :D], ridge)
                 r = w - (VP.transpose(1, 2) @ theta[..., None])[..., 0]
                 loss[c0:c0 + B, i, j] = (lam_t * r * r).sum(-1).cpu().numpy()
-            if "proj" in limits:
+            if "proj" in lim:
                 A = (VP * lam_t) @ VP.transpose(1, 2)
                 bvec = ((VP * lam_t) @ w[..., None])[..., 0]
                 lproj[c0:c0 + B, i] = (tn - (bvec * _spd_solve(A, bvec[..., None])[..., 0]).sum(-1)).cpu().numpy()
-        if "ker" in limits:
+        if "ker" in lim:
             yc = (X @ w[..., None])[..., 0]  # noiseless labels for the kernel limit (ridgeless, D <= S)
             for j, D in enumerate(Ds):
                 if D >= S:
@@ -225,11 +270,12 @@ def simulate_random_features(eigenvalues, P_values, D_values, *, n_seeds: int, s
                 a = _spd_solve(XD @ XD.transpose(1, 2), yc[:, :D, None])
                 r = w - (XD.transpose(1, 2) @ a)[..., 0]
                 lker[c0:c0 + B, j] = (lam_t * r * r).sum(-1).cpu().numpy()
-    out = {"loss": loss, "P": Ps, "D": Ds, "teacher_norm": tnorm}
-    if "proj" in limits:
-        out["loss_proj"] = lproj
-    if "ker" in limits:
-        out["loss_ker"] = lker
+    names = "eigenvalues, teacher_scale, noise, ridge"
+    out = {"loss": _finite(loss, names), "P": Ps, "D": Ds, "teacher_norm": _finite(tnorm, names)}
+    if "proj" in lim:
+        out["loss_proj"] = _finite(lproj, names)
+    if "ker" in lim:
+        out["loss_ker"] = _finite(lker, names)
     return out
 
 
@@ -300,7 +346,7 @@ def _teacher_averaged(lam, s2, X, V, Z, Ps, Ds, ridge, noise, limits, S, loss, l
 
 def simulate_krr(eigenvalues, target_power, D_values, *, n_seeds: int, seed: int, ridge: float = 0.0,
                  noise: float = 0.0, teacher_average: bool = False, seed_chunk: int | None = None,
-                 device: str = "cpu") -> np.ndarray:
+                 device: str = "cpu", max_floats: int = MAX_FLOATS) -> np.ndarray:
     """Excess test error of kernel ridge regression with a linear kernel on Gaussian features.
 
     x ~ N(0, diag η) in R^K (η = ``eigenvalues``), teacher f*(x) = w·x with w_k ~ N(0, v_k/η_k)
@@ -310,20 +356,30 @@ def simulate_krr(eigenvalues, target_power, D_values, *, n_seeds: int, seed: int
     exactly.  Nested D within each seed.  Returns (n_seeds, nD).
     ``teacher_average=True`` averages E_g over the teacher weights (and the label noise) exactly:
     with M = Xᵀ(XXᵀ + ridge I)⁻¹X, E_w E_g = Tr[(I − M) diag(v/η) (I − M)ᵀ diag η] + σ² Tr(Gᵢ X diag η Xᵀ Gᵢ).
+    ``max_floats`` (default 10**8, 800 MB) caps the floats held at once (max D·(K + max D) per seed, times
+    ``seed_chunk``, and the results): a larger call raises ``ValueError`` naming the arguments that set the
+    size.  Every argument is checked before any work (``TypeError``/``ValueError`` naming it; n_seeds in
+    [1, 10**6], seed in [0, 2**63 - 1], ridge, noise >= 0).
     """
     import torch
 
-    eta = _check_common(eigenvalues, n_seeds, ridge, noise, device)
+    eta, n_seeds, seed, ridge, noise, seed_chunk, device, cap = _check_common(
+        eigenvalues, n_seeds, seed, ridge, noise, seed_chunk, device, max_floats)
     K = eta.size
-    v = np.asarray(target_power, dtype=float).ravel()
-    if v.shape != (K,) or not np.all(np.isfinite(v)) or np.any(v < 0):
-        raise ValueError(f"target_power must be {K} finite values >= 0 (one per eigenvalue)")
+    v = check_real_array(target_power, "target_power", lo=0.0).ravel()
+    if v.shape != (K,):
+        raise ValueError(f"target_power must hold one value per eigenvalue (len(eigenvalues) = {K}), got {v.size}")
     Ds = _check_sizes("D_values", D_values, None, "")
     if not isinstance(teacher_average, (bool, np.bool_)):
         raise ValueError(f"teacher_average must be True or False, got {teacher_average!r}")
     if ridge == 0 and Ds.max() >= K:
-        raise ValueError(f"D_values must be < the number of modes ({K}) for ridgeless regression, got {Ds.max()}")
+        raise ValueError(f"D_values must be < the number of modes (len(eigenvalues) = {K}) for ridgeless regression "
+                         f"(ridge=0), got {Ds.max()}")
     Dm = int(Ds.max())
+    if Dm * K > cap:
+        raise ValueError(f"D_values: max(D_values) * len(eigenvalues) = {Dm * K:.3g} floats per seed, above "
+                         f"max_floats={cap}; use smaller D_values or pass a larger max_floats")
+    _check_floats(cap, n_seeds, seed_chunk, Dm * (K + Dm), n_seeds * Ds.size, "eigenvalues, D_values")
     dt = torch.float64
     eta_t = torch.as_tensor(eta, dtype=dt, device=device)
     wstd = torch.as_tensor(np.sqrt(v / eta), dtype=dt, device=device)
@@ -361,4 +417,4 @@ def simulate_krr(eigenvalues, target_power, D_values, *, n_seeds: int, seed: int
             a = _spd_solve(G, y[:, :D, None])
             r = w - (XD.transpose(1, 2) @ a)[..., 0]
             out[c0:c0 + len(gs), j] = (eta_t * r * r).sum(-1).cpu().numpy()
-    return out
+    return _finite(out, "eigenvalues, target_power, noise, ridge")
