@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from nsl.theory.percolation.checks import check_int
+
 __all__ = ["ARCHS", "DEFAULT_LADDERS", "build_model", "count_parameters", "model_ladder", "check_arch", "decades"]
 
 ARCHS = ("fcn", "resnet", "vit")
@@ -27,10 +29,13 @@ DEFAULT_LADDERS = {
     "vit": {"widths": (8, 16, 32, 64, 128), "depth": 2},
 }
 DEFAULT_DEPTH = {"fcn": 3, "resnet": 2, "vit": 2}
+MAX_PARAMS = 10**9  # default cap of build_model: 4 GB of float32 weights (16 GB with AdamW's state and gradients)
+_MAX_SIDE = 2**31 - 1  # bound on each size argument (a tensor side), so that the parameter count stays a float
 
 
 def check_arch(arch: str) -> str:
-    if arch not in ARCHS:
+    """``arch`` if it is one of :data:`ARCHS`, else ``ValueError`` naming it."""
+    if not isinstance(arch, str) or arch not in ARCHS:
         raise ValueError(f"arch must be one of {', '.join(ARCHS)}, got {arch!r}")
     return arch
 
@@ -127,25 +132,55 @@ def _vit_patch(image_size: int) -> int:
     return 1
 
 
+def _n_params(arch: str, C: int, N: int, k: int, w: int, depth: int, patch: int, stem_stride: int) -> int:
+    """Exact trainable-parameter count of :func:`build_model`'s network, without building it."""
+    del stem_stride  # the stride changes activations, not weights
+    if arch == "fcn":
+        return C * N * N * w + w + (depth - 1) * (w * w + w) + w * k + k
+    if arch == "resnet":
+        n, c = C * w * 9 + 2 * w, w  # stem conv + BN
+        for s, mult in enumerate((1, 2, 4, 8)):
+            m = w * mult
+            first = 9 * c * m + 9 * m * m + 4 * m + ((c * m + 2 * m) if (s > 0 or c != m) else 0)
+            n += first + (depth - 1) * (18 * m * m + 4 * m)
+            c = m
+        return n + c * k + k
+    tok = (N // patch) ** 2
+    block = 8 * w * w + 11 * w  # attention in/out projections, 2w feed-forward, two LayerNorms
+    return C * patch * patch * w + w + w + (tok + 1) * w + depth * block + 2 * w + w * k + k
+
+
 def build_model(arch: str, *, in_channels: int, image_size: int, n_out: int, width: int,
-                depth: int | None = None, patch: int | None = None, stem_stride: int = 1) -> nn.Module:
+                depth: int | None = None, patch: int | None = None, stem_stride: int = 1,
+                max_params: int = MAX_PARAMS) -> nn.Module:
     """A network of family ``arch`` ('fcn', 'resnet', 'vit') mapping (B, C, N, N) images to (B, n_out).
 
-    ``stem_stride`` (1 or 2) applies to the ResNet only.  Uses torch's global RNG for the
-    initial weights: call ``torch.manual_seed`` first.
+    ``stem_stride`` (1 or 2) applies to the ResNet only, ``patch`` (a divisor of ``image_size``;
+    default 4, 2, 8 or 1, the first that leaves >= 2 patches a side) to the ViT only.  A network
+    of more than ``max_params`` parameters (default 1e9, counted before anything is allocated)
+    is refused with ``ValueError`` naming the sizes.  Uses torch's global RNG for the initial
+    weights: call ``torch.manual_seed`` first.
     """
-    if stem_stride not in (1, 2):
-        raise ValueError(f"stem_stride must be 1 or 2, got {stem_stride!r}")
+    check_arch(arch)
+    stem_stride = check_int(stem_stride, "stem_stride", lo=1, hi=2)
     if stem_stride != 1 and arch != "resnet":
         raise ValueError(f"stem_stride applies to arch 'resnet' only, got arch {arch!r}")
-    check_arch(arch)
-    for name, v, lo in (("in_channels", in_channels, 1), ("image_size", image_size, 8), ("n_out", n_out, 1),
-                        ("width", width, 1)):
-        if not isinstance(v, int) or v < lo:
-            raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
-    depth = DEFAULT_DEPTH[arch] if depth is None else depth
-    if not isinstance(depth, int) or depth < 1:
-        raise ValueError(f"depth must be an integer >= 1, got {depth!r}")
+    in_channels = check_int(in_channels, "in_channels", lo=1, hi=_MAX_SIDE)
+    image_size = check_int(image_size, "image_size", lo=8, hi=_MAX_SIDE)
+    n_out = check_int(n_out, "n_out", lo=1, hi=_MAX_SIDE)
+    width = check_int(width, "width", lo=1, hi=_MAX_SIDE)
+    depth = DEFAULT_DEPTH[arch] if depth is None else check_int(depth, "depth", lo=1, hi=_MAX_SIDE)
+    if patch is not None:
+        if arch != "vit":
+            raise ValueError(f"patch applies to arch 'vit' only, got arch {arch!r}")
+        patch = check_int(patch, "patch", lo=1, hi=image_size)
+    max_params = check_int(max_params, "max_params", lo=1)
+    n_params = _n_params(arch, in_channels, image_size, n_out, width, depth, patch or _vit_patch(image_size),
+                         stem_stride)
+    if n_params > max_params:
+        raise ValueError(f"the {arch} network would have {float(n_params):.3g} parameters, above max_params={max_params} "
+                         f"(in_channels={in_channels}, image_size={image_size}, n_out={n_out}, width={width}, "
+                         f"depth={depth}): lower them or raise max_params")
     if arch == "fcn":
         return FCN(in_channels * image_size * image_size, n_out, width, depth)
     if arch == "resnet":
@@ -167,8 +202,14 @@ def model_ladder(arch: str, *, in_channels: int, image_size: int, n_out: int,
     """
     check_arch(arch)
     lad = DEFAULT_LADDERS[arch]
-    widths = tuple(widths or lad["widths"])
-    depth = depth or lad["depth"]
+    if widths is None:
+        widths = lad["widths"]
+    elif isinstance(widths, (str, bytes)) or not hasattr(widths, "__iter__"):
+        raise TypeError(f"widths must be a sequence of integers >= 1 (or None), got {type(widths).__name__} {widths!r}")
+    widths = tuple(check_int(w, "widths", lo=1) for w in widths)
+    if not widths:
+        raise ValueError("widths must hold at least one width (or be None for the default ladder)")
+    depth = lad["depth"] if depth is None else check_int(depth, "depth", lo=1)
     out = []
     for w in widths:
         m = build_model(arch, in_channels=in_channels, image_size=image_size, n_out=n_out, width=int(w), depth=depth)

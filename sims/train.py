@@ -36,6 +36,7 @@ import numpy as np
 import torch
 
 from nsl.sims.networks import build_model, check_arch, count_parameters
+from nsl.theory.percolation.checks import check_int, check_real, check_real_array
 
 __all__ = ["TrainConfig", "TrainResult", "train_regressor", "lr_search", "lr_at", "standardise", "input_scaler",
            "DEVICES", "INPUT_NORMS"]
@@ -100,7 +101,18 @@ class TrainConfig:
 
 
 def lr_at(step: int, total: int, lr: float, warmup_frac: float, schedule: str = "cosine") -> float:
-    """Learning rate at ``step`` of ``total``: linear warm-up, then cosine to 0 (or constant)."""
+    """Learning rate at ``step`` of ``total``: linear warm-up, then cosine to 0 (or constant).
+
+    ``step`` >= 0 (past ``total`` the cosine stays at 0), ``total`` >= 1, ``lr`` >= 0 finite,
+    ``warmup_frac`` in [0, 1), ``schedule`` 'cosine' or 'constant'; else ``ValueError``/``TypeError``
+    naming the argument.
+    """
+    step = check_int(step, "step", lo=0)
+    total = check_int(total, "total", lo=1)
+    lr = check_real(lr, "lr", lo=0.0)
+    warmup_frac = check_real(warmup_frac, "warmup_frac", lo=0.0, hi=1.0, hi_open=True)
+    if not isinstance(schedule, str) or schedule not in ("cosine", "constant"):
+        raise ValueError(f"schedule must be 'cosine' or 'constant', got {schedule!r}")
     warm = max(1, int(round(warmup_frac * total)))
     if step < warm:
         return lr * (step + 1) / warm
@@ -119,9 +131,9 @@ def input_scaler(x_train: np.ndarray, how: str = "pixel") -> tuple[np.ndarray, n
     pixel happened to be nearly constant in the training split); ``"channel"``: mean and standard
     deviation per channel; ``"none"``: identity.  A constant channel maps to 0.
     """
-    if how not in INPUT_NORMS:
+    if not isinstance(how, str) or how not in INPUT_NORMS:
         raise ValueError(f"how must be one of {', '.join(INPUT_NORMS)}, got {how!r}")
-    x = np.asarray(x_train, dtype=np.float64)
+    x = check_real_array(x_train, "x_train")
     if x.ndim != 4 or x.shape[0] < 1:
         raise ValueError(f"x_train must have shape (n >= 1, C, N, N), got {x.shape}")
     if how == "none":
@@ -132,8 +144,16 @@ def input_scaler(x_train: np.ndarray, how: str = "pixel") -> tuple[np.ndarray, n
 
 
 def standardise(y: np.ndarray, mean: Sequence[float], std: Sequence[float]) -> np.ndarray:
-    """(y − mean)/std column-wise."""
-    return (np.asarray(y, dtype=np.float64) - np.asarray(mean)) / np.asarray(std)
+    """(y − mean)/std column-wise: ``y`` finite (n, k) or (k,), ``mean`` finite and ``std`` finite > 0,
+    each a scalar or k values; else ``ValueError``/``TypeError`` naming the argument."""
+    ya = check_real_array(y, "y")
+    mu = check_real_array(mean, "mean")
+    sd = check_real_array(std, "std", lo=0.0, lo_open=True)
+    for name, a in (("mean", mu), ("std", sd)):
+        if a.ndim > 1 or (a.size not in (1, ya.shape[-1] if ya.ndim else 1)):
+            raise ValueError(f"{name} must be a scalar or hold one value per column of y "
+                             f"({ya.shape[-1] if ya.ndim else 1}), got shape {a.shape}")
+    return (ya.astype(np.float64, copy=False) - mu) / sd
 
 
 @dataclass

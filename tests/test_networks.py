@@ -1,6 +1,7 @@
 """Networks: shapes, parameter counts against independent counts, the N_M ladder, bad input."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
@@ -71,3 +72,53 @@ def test_resnet_stem_stride_keeps_parameters_and_quarters_the_first_stage():
         build_model("resnet", in_channels=2, image_size=24, n_out=3, width=4, stem_stride=3)
     with pytest.raises(ValueError, match="stem_stride"):
         build_model("fcn", in_channels=2, image_size=24, n_out=3, width=4, stem_stride=2)
+
+
+@pytest.mark.parametrize("arch", ARCHS)
+@pytest.mark.parametrize("C,N,k,w,depth", [(1, 8, 1, 4, 1), (2, 16, 3, 8, 2), (3, 24, 5, 12, 3), (2, 12, 2, 16, 1)])
+def test_parameter_count_before_building_is_exact(arch, C, N, k, w, depth):
+    """The cap counts parameters without allocating them; the count must be torch's own."""
+    from nsl.sims.networks import _n_params, _vit_patch
+
+    for stride in ((1, 2) if arch == "resnet" else (1,)):
+        m = build_model(arch, in_channels=C, image_size=N, n_out=k, width=w, depth=depth, stem_stride=stride)
+        assert _n_params(arch, C, N, k, w, depth, _vit_patch(N), stride) == count_parameters(m)
+
+
+# (argument, bad value, exception): each refused at the door with a message naming the argument
+BAD_BUILD = [
+    ("arch", np.array([1.0, np.nan]), ValueError), ("arch", np.ones((2, 2, 2)), ValueError), ("arch", 3, ValueError),
+    ("width", True, TypeError), ("width", 8.7, ValueError), ("width", 10**12, ValueError), ("width", 1e300, ValueError),
+    ("in_channels", 10**12, ValueError), ("in_channels", float("nan"), ValueError), ("n_out", True, TypeError),
+    ("n_out", 10**12, ValueError), ("image_size", 10**12, ValueError), ("image_size", "16", TypeError),
+    ("depth", 10**12, ValueError), ("depth", np.array([1, 2]), TypeError), ("depth", 0, ValueError),
+    ("stem_stride", np.ones(3), TypeError), ("stem_stride", 3, ValueError), ("patch", 4, ValueError),
+    ("max_params", 0, ValueError), ("max_params", "x", TypeError),
+]
+
+
+@pytest.mark.parametrize("arg,bad,exc", BAD_BUILD, ids=[f"{a}-{i}" for i, (a, _, _) in enumerate(BAD_BUILD)])
+def test_build_model_refuses_bad_arguments_naming_them(arg, bad, exc):
+    kw = dict(arch="fcn", in_channels=1, image_size=8, n_out=1, width=4)
+    kw[arg] = bad
+    with pytest.raises(exc, match=rf"\b{arg}\b"):
+        build_model(**kw)
+
+
+def test_max_params_caps_the_network_before_it_is_built():
+    kw = dict(in_channels=2, image_size=16, n_out=3, width=64, depth=2)
+    n = count_parameters(build_model("resnet", **kw))
+    assert count_parameters(build_model("resnet", max_params=n, **kw)) == n
+    with pytest.raises(ValueError, match="max_params"):
+        build_model("resnet", max_params=n - 1, **kw)
+
+
+@pytest.mark.parametrize("kw,exc", [
+    (dict(widths=3), TypeError), (dict(widths="16"), TypeError), (dict(widths=[]), ValueError),
+    (dict(widths=[8, 8.5]), ValueError), (dict(widths=[[1, 2], [3]]), TypeError), (dict(widths=np.ones((2, 2))), TypeError),
+    (dict(depth=0), ValueError), (dict(depth=np.array([1, 2])), TypeError), (dict(depth=10**12), ValueError),
+])
+def test_model_ladder_refuses_bad_widths_and_depth(kw, exc):
+    arg = next(iter(kw))
+    with pytest.raises(exc, match=rf"\b{arg}\b"):
+        model_ladder("fcn", in_channels=1, image_size=8, n_out=1, **kw)

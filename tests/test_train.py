@@ -125,3 +125,45 @@ def test_bad_arch_and_cuda_without_gpu():
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="cuda"):
             TrainConfig(device="cuda")
+
+
+NAN, INF = float("nan"), float("inf")
+LR_AT_OK = dict(step=10, total=100, lr=0.1, warmup_frac=0.1, schedule="cosine")
+
+
+@pytest.mark.parametrize("arg,bad", [
+    ("step", -1), ("step", -INF), ("step", 8.7), ("step", "x"), ("step", np.array([1, 2])), ("step", None),
+    ("total", 0), ("total", NAN), ("total", INF), ("total", None), ("total", np.ones(3)),
+    ("lr", NAN), ("lr", INF), ("lr", -0.1), ("lr", None), ("lr", "x"), ("lr", np.array([1.0, NAN])),
+    ("warmup_frac", 1.0), ("warmup_frac", NAN), ("warmup_frac", -INF), ("warmup_frac", None),
+    ("schedule", "linear"), ("schedule", np.array([1.0, 2.0])), ("schedule", None),
+])
+def test_lr_at_refuses_bad_arguments_naming_them(arg, bad):
+    kw = {**LR_AT_OK, arg: bad}
+    with pytest.raises((ValueError, TypeError), match=rf"\b{arg}\b"):
+        lr_at(**kw)
+
+
+def test_lr_at_past_the_end_stays_at_zero():
+    assert lr_at(250, 100, 0.1, 0.1) == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("arg,bad", [
+    ("y", None), ("y", NAN), ("y", np.array([[1.0], [INF]])), ("y", "x"), ("y", [[1, 2], [3]]),
+    ("mean", NAN), ("mean", None), ("mean", "x"), ("mean", np.ones((2, 2, 2))), ("mean", [0.0, 1.0, 2.0]),
+    ("std", 0.0), ("std", NAN), ("std", [-1.0]), ("std", None), ("std", np.ones((2, 2, 2))), ("std", [[1, 2], [3]]),
+])
+def test_standardise_refuses_bad_arguments_naming_them(arg, bad):
+    kw = {"y": np.ones((3, 1)), "mean": [0.0], "std": [1.0], arg: bad}
+    with pytest.raises((ValueError, TypeError), match=rf"\b{arg}\b"):
+        standardise(**kw)
+
+
+@pytest.mark.parametrize("arg,bad", [
+    ("x_train", "x"), ("x_train", [[1, 2], [3]]), ("x_train", np.full((2, 1, 4, 4), NAN)), ("x_train", np.ones(3)),
+    ("how", np.array([1.0, 2.0])), ("how", "zscore"), ("how", None),
+])
+def test_input_scaler_refuses_bad_arguments_naming_them(arg, bad):
+    kw = {"x_train": np.random.default_rng(0).standard_normal((10, 1, 4, 4)), "how": "pixel", arg: bad}
+    with pytest.raises((ValueError, TypeError), match=rf"\b{arg}\b"):
+        input_scaler(**kw)
