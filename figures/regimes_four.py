@@ -15,6 +15,9 @@ def make(ctx) -> FigureOutput:
     run = ctx.load_artifact("rf_grid")
     a, meta = run.arrays, run.result
     P, D, L, th = a["P"], a["D"], a["loss_mean"], a["theory"]
+    diag = ctx.load_artifact("alpha_diagonal").arrays
+    base = int(np.argmin(np.abs(diag["alpha_K"] - meta["alpha_K"])))  # the grid's spectrum among the diagonal's
+    var = ctx.load_artifact("rf_variance").result
     fig, ax = new_figure(1, 2, figsize=(10, 4))
     cmap = colormap("viridis")
     for i, p in enumerate(P):
@@ -28,12 +31,17 @@ def make(ctx) -> FigureOutput:
         ok = np.isfinite(th[:, j])
         ax[1].loglog(P[ok], th[ok, j], "-", color=c, lw=1, label=f"D={d}")
 
-    def lab(key, name):
-        f = meta.get(key)
-        return f"{name}: alpha={f['alpha']:.2f} [{f['alpha_ci'][0]:.2f}, {f['alpha_ci'][1]:.2f}]" if f else ""
+    def lab(name, alpha, ci):  # an unbounded end is stored as None (JSON has no inf)
+        lo, hi = ("inf" if v is None else f"{v:.2f}" for v in ci)
+        return f"{name}: alpha={alpha:.2f} [{lo}, {hi}]"
 
-    ax[0].set_title("L vs D\n" + lab("res_D", "resolution-limited") + "\n" + lab("var_D", "variance-limited"), fontsize=8)
-    ax[1].set_title("L vs P\n" + lab("res_P", "resolution-limited") + "\n" + lab("var_P", "variance-limited"), fontsize=8)
+    def var_lab(fit):
+        return lab("variance-limited", fit["alpha"], fit["alpha_ci"]) if fit else "variance-limited: not fitted"
+
+    res_D = lab("resolution-limited", diag["alpha_D"][base], diag["alpha_D_ci"][base])
+    res_P = lab("resolution-limited", diag["alpha_P"][base], diag["alpha_P_ci"][base])
+    ax[0].set_title("L vs D\n" + res_D + "\n" + var_lab(var["fit_D"]), fontsize=8)
+    ax[1].set_title("L vs P\n" + res_P + "\n" + var_lab(var["fit_P"]), fontsize=8)
     ax[0].set_xlabel("D (training points)")
     ax[1].set_xlabel("P (random features)")
     for x in ax:
@@ -42,6 +50,7 @@ def make(ctx) -> FigureOutput:
         x.set_ylim(np.nanmin(L) / 2, min(np.nanmax(L), 10 * np.nanmax(L[0, -1:])) * 2)
     PP, DD = np.meshgrid(P, D, indexing="ij")
     table = {"P": PP.ravel(), "D": DD.ravel(), "loss_sim": L.ravel(), "loss_theory": th.ravel()}
-    cap = (f"Random-feature model, lambda_i = i^-2 (alpha_K = 1), S = {meta.get('S')}, isotropic teacher, ridgeless; "
+    cap = (f"Random-feature model, lambda_i = i^-(1 + alpha_K), alpha_K = {meta['alpha_K']:g}, S = {meta['S']}, "
+           "isotropic teacher, ridgeless; "
            "points: simulation (teacher-averaged, mean over seeds); lines: n*kappa_n*(max-1)/(max-min-1).")
     return FigureOutput(fig, table, cap)

@@ -32,5 +32,5 @@ def make(ctx) -> FigureOutput:
     pad = lambda x: np.r_[x, np.full(n - x.size, np.nan)]  # noqa: E731
     return FigureOutput(fig, {"i": np.arange(1, n + 1), "eigenvalue": pad(ev), "D": pad(D.astype(float)),
                               "sim": pad(a["sim"]), "theory": pad(a["theory"])},
-                        "Infinite-width ReLU NTK (depth 1) on 1000 points of the unit circle; teacher drawn from the "
-                        "same kernel (target power proportional to the eigenvalues).")
+                        f"Infinite-width ReLU {m['kernel'].upper()} (depth {m['depth']}) on {m['n']} points of the unit "
+                        "circle; teacher drawn from the same kernel (target power proportional to the eigenvalues).")

@@ -1,8 +1,6 @@
 """Figure: spectral learning curve of kernel ridge regression, theory vs simulation."""
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from nsl.context import FigureOutput
@@ -16,19 +14,14 @@ def make(ctx) -> FigureOutput:
 
     a = ctx.load_artifact("learning_curves").arrays
     D = a["D"]
-    tags = sorted(k[4:-1] for k in a if k.startswith("sim["))
+    tags = [f"b={b:g}, a={t:g}, ridge={r:g}, noise={n:g}" for b, t, r, n in zip(a["b"], a["a"], a["ridge"], a["noise"])]
     fig, ax = new_figure(figsize=(5.5, 4.2))
-    table = {"D": [], "case": [], "sim": [], "sim_se": [], "theory": []}
     for i, t in enumerate(tags):
-        c = f"C{i}"
-        ax.errorbar(D, a[f"sim[{t}]"], yerr=2 * a[f"sim_se[{t}]"], fmt="o", color=c, ms=4)
-        ax.loglog(D, a[f"theory[{t}]"], "-", color=c, label=t)
-        for j in range(D.size):
-            table["D"].append(D[j])
-            table["case"].append(i)
-            table["sim"].append(a[f"sim[{t}]"][j])
-            table["sim_se"].append(a[f"sim_se[{t}]"][j])
-            table["theory"].append(a[f"theory[{t}]"][j])
+        ax.errorbar(D, a["sim"][i], yerr=2 * a["sim_se"][i], fmt="o", color=f"C{i}", ms=4)
+        ax.loglog(D, a["theory"][i], "-", color=f"C{i}", label=t)
+    n_cases = len(tags)
+    table = {"D": np.tile(D, n_cases), "case": np.repeat(np.arange(n_cases), D.size), "sim": a["sim"].ravel(),
+             "sim_se": a["sim_se"].ravel(), "theory": a["theory"].ravel()}
     ax.set_xscale("log")
     ax.set_yscale("log")
     from matplotlib.ticker import NullFormatter
@@ -40,6 +33,6 @@ def make(ctx) -> FigureOutput:
     ax.set_title("kernel ridge regression: self-consistent theory (lines) vs simulation (points)", fontsize=8)
     ax.legend(fontsize=6, title="eigenvalues k^-b, target power k^-a", title_fontsize=6)
     cap = ("eta_k = k^-b, v_k = k^-a; cases (index in 'case' column): " +
-           "; ".join(f"{i}: {re.sub(',', ', ', t)}" for i, t in enumerate(tags)) +
+           "; ".join(f"{i}: {t}" for i, t in enumerate(tags)) +
            ". Points: simulation mean +- 2 s.e.; lines: theory.")
-    return FigureOutput(fig, {k: np.asarray(v) for k, v in table.items()}, cap)
+    return FigureOutput(fig, table, cap)

@@ -19,7 +19,7 @@ def make(ctx) -> FigureOutput:
     fit = m["amplitude"] * i.astype(float) ** (-(1 + m["alpha_K"]))
     fig, ax = new_figure(figsize=(5, 4))
     ax.loglog(i, ev, ".", ms=2, label="sample covariance")
-    ax.loglog(np.arange(1, true.size + 1), true, "k-", lw=0.8, label="true i^-2")
+    ax.loglog(np.arange(1, true.size + 1), true, "k-", lw=0.8, label=f"true i^-(1 + {m['true_alpha_K']:g})")
     w = (i >= lo) & (i <= hi)
     ax.loglog(i[w], fit[w], "r--", label=f"fit alpha_K={m['alpha_K']:.3f} [{m['alpha_K_ci'][0]:.3f}, {m['alpha_K_ci'][1]:.3f}]")
     ax.axvspan(lo, hi, color="r", alpha=0.05)

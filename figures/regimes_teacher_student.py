@@ -26,9 +26,8 @@ def make(ctx) -> FigureOutput:
     ax[0].set_ylabel("4 / alpha_D")
     ax[0].legend(fontsize=7)
     D = a["D"]
-    for k in sorted(x for x in a if x.startswith("loss_d")):
-        y = np.exp(np.log(a[k]).mean(0))
-        ax[1].loglog(D, y, "o-", label="d = " + k.replace("loss_", "").lstrip("d"))
+    for di, loss in zip(d, a["test_loss"]):  # test_loss: (d, seeds, D)
+        ax[1].loglog(D, np.exp(np.log(loss).mean(0)), "o-", label=f"d = {di:g}")
     ax[1].set_xlabel("D")
     ax[1].set_ylabel("test MSE (geometric mean over seeds)")
     ax[1].legend(fontsize=7)
