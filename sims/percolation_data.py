@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nsl.theory.percolation.bethe import BetheCluster, check_coordination, grow_bethe_cluster
-from nsl.theory.percolation.checks import check_int, check_real, check_rng
+from nsl.theory.percolation.checks import CapReached, check_int, check_real, check_rng
 from nsl.theory.percolation.brill import n_clusters_kept
 from nsl.theory.percolation.lattice import check_probability
 
@@ -123,10 +123,11 @@ def make_percolation_dataset(rng: np.random.Generator, *, d: int = 100, p: float
         For the default ``n_clusters``.
     max_tries : int, optional
         Cap on clusters grown (default 1000 n_clusters + 10**4; about 20 per kept cluster at p_c
-        with the paper's window): reaching it raises ``RuntimeError`` naming it (p far below p_c).
+        with the paper's window): reaching it raises ``CapReached`` (a ``RuntimeError`` and a
+        ``ValueError``) naming it (p far below p_c).
     max_large : int
         Cap on clusters rejected for passing ``s_max`` (each costs s_max sites of growth; about 1
-        is expected at p_c with the paper's settings): reaching it raises ``RuntimeError``.  Above
+        is expected at p_c with the paper's settings): reaching it raises ``CapReached`` naming it.  Above
         p_c a fraction P_inf of clusters is infinite: when n_clusters P_inf / (1 - P_inf) alone
         exceeds ``max_large`` the call is refused up front with ``ValueError`` naming p.
 
@@ -168,13 +169,13 @@ def make_percolation_dataset(rng: np.random.Generator, *, d: int = 100, p: float
     while len(kept) < n_clusters:
         tries += 1
         if tries > max_tries:
-            raise RuntimeError(f"kept only {len(kept)} of {n_clusters} clusters after max_tries={max_tries} clusters "
+            raise CapReached(f"kept only {len(kept)} of {n_clusters} clusters after max_tries={max_tries} clusters "
                                f"grown; is p={p:g} far below p_c={1 / (z - 1):g}, or s_min={s_min} too large?")
         c = grow_bethe_cluster(p, z, rng, s_max, max_size=s_max + 1)
         if not c.complete:
             large += 1
             if large > max_large:
-                raise RuntimeError(f"more than max_large={max_large} clusters passed s_max={s_max} "
+                raise CapReached(f"more than max_large={max_large} clusters passed s_max={s_max} "
                                    f"(p={p:g}, p_c={1 / (z - 1):g}); lower p or raise s_max or max_large")
         elif c.size < s_min:
             small += 1

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 import nsl.sims.percolation_data as pdata
 import nsl.sims.percolation_learners as plearn
 import nsl.theory.percolation as perc
+from nsl.theory.percolation import checks as pchecks
 from nsl.theory.percolation.bethe import check_coordination
 from nsl.theory.percolation.exponents import check_dimension
 from nsl.theory.percolation.lattice import check_occupied, check_probability
@@ -38,6 +39,10 @@ ARR = [np.array([NAN, 1.0]), np.array([INF, 1.0]), np.array([[[1.0]]]), "abc", N
 SIZES = ARR + [np.array([-1, 2]), np.array([0, 2]), np.array([1.5, 2.0]), np.array([1e300])]
 RNG = [None, 0, "rng", np.random.RandomState(0)]
 BOOL = ["yes", None, 2.5]
+SEED = [-1, NAN, INF, 8.7, "x", True, np.array([1.0, NAN]), np.random.RandomState(0)]  # bootstrap seeds
+IBOUND = [NAN, INF, 8.7, "1", True, np.array([1, 2]), [[1, 2], [3]], 10**30]  # a checker's own integer bounds
+RBOUND = [NAN, INF, -INF, "1", True, np.array([1.0, 2.0]), [[1, 2], [3]]]  # and its real bounds
+NDIM = [NAN, -1, 8.7, 65, "1", True, np.array([1, 2])]
 
 
 def _cluster(seed=0, s_min=40, s_max=400):
@@ -71,6 +76,16 @@ TABLE = [
     ("check_occupied", check_occupied, lambda: dict(occupied=OCC), {"occupied": ARR + [np.zeros((0, 3), bool)]}),
     ("check_coordination", check_coordination, lambda: dict(z=4), {"z": COUNT + [2]}),
     ("check_dimension", check_dimension, lambda: dict(d=2), {"d": COUNT}),
+    ("check_int", pchecks.check_int, lambda: dict(x=3, name="x", lo=1, hi=10),
+     {"x": COUNT + [11], "lo": IBOUND, "hi": IBOUND + [0]}),
+    ("check_real", pchecks.check_real, lambda: dict(x=1.5, name="x", lo=0.0, hi=2.0),
+     {"x": REAL + [2.5], "lo": RBOUND, "hi": RBOUND + [-1.0]}),
+    ("check_int_array", pchecks.check_int_array, lambda: dict(x=np.array([1, 2, 3]), name="x", ndim=1, lo=1),
+     {"x": SIZES, "ndim": NDIM, "lo": IBOUND}),
+    ("check_real_array", pchecks.check_real_array,
+     lambda: dict(x=np.array([1.0, 2.0]), name="x", ndim=1, lo=0.0, min_size=1),
+     {"x": ARR + [np.array([-1.0])], "ndim": NDIM, "lo": RBOUND, "min_size": COUNT0}),
+    ("check_seed", pchecks.check_seed, lambda: dict(rng=0), {"rng": SEED}),
     ("label_clusters", perc.label_clusters, lambda: dict(occupied=OCC, periodic=False),
      {"occupied": ARR + [np.zeros((0, 3), bool), OCC.astype(int)], "periodic": BOOL + [(True,), "ab"]}),
     ("wrapping_clusters", perc.wrapping_clusters, lambda: dict(occupied=OCC), {"occupied": ARR}),
@@ -91,8 +106,8 @@ TABLE = [
     ("newman_ziff_sweep", perc.newman_ziff_sweep,
      lambda: dict(shape=(6, 6), rng=G(), periodic=False, order=None, backend="auto"),
      {"shape": [(8.7, 8), (0, 6), (NAN, 6), (10**5, 10**5), "66", None, 6], "rng": RNG,
-      "periodic": BOOL, "order": [np.arange(35), np.zeros(36), np.full(36, NAN), "x"],
-      "backend": ["gpu", None, 3]}),
+      "periodic": BOOL, "order": [np.arange(35), np.zeros(36), np.full(36, NAN), "x", [[1, 2], [3]]],
+      "backend": ["gpu", None, 3, np.array(["auto", "numba"]), np.ones(3)]}),
     ("NewmanZiffSweep.span_probability", SW.span_probability, lambda: dict(p=0.5, axis=None, how="any"),
      {"p": PROB + [np.array([0.5, NAN])], "axis": [NAN, 5, 0.5, "0"], "how": ["some", None]}),
     ("NewmanZiffSweep.spans", SW.spans, lambda: dict(axis=None, how="any"),
@@ -122,21 +137,21 @@ TABLE = [
     ("estimate_fractal_dimension", perc.estimate_fractal_dimension,
      lambda: dict(L=np.array([8, 16, 32, 64.0]), largest=np.array([40, 150, 560, 2100.0]), n_boot=20, rng=0),
      {"L": ARR + [np.array([8, 16.0])], "largest": ARR + [np.array([1.0, 2.0]), np.array([-1, 2, 3, 4.0])],
-      "n_boot": COUNT + [5]}),
+      "n_boot": COUNT + [5], "rng": SEED}),
     ("estimate_tau", perc.estimate_tau, lambda: dict(sizes=LAT[0], xmin=2, xmax=None, rng=0),
-     {"sizes": SIZES, "xmin": POS + [1e300], "xmax": POS + [1.0]}),
+     {"sizes": SIZES, "xmin": POS + [1e300], "xmax": POS + [1.0], "rng": SEED}),
     ("estimate_tau_binned", perc.estimate_tau_binned,
      lambda: dict(sizes_per_lattice=LAT, n_sites=10**4, s_lo=1, s_hi=100, n_boot=20, rng=0),
-     {"sizes_per_lattice": [LAT[:1], "x", None, [SIZES[0], LAT[1]]], "n_sites": COUNT, "s_lo": POS,
-      "s_hi": POS + [1e300], "n_boot": COUNT + [5]}),
+     {"sizes_per_lattice": [LAT[:1], "x", None, [SIZES[0], LAT[1]], [[1, 2], [3]]], "n_sites": COUNT, "s_lo": POS,
+      "s_hi": POS + [1e300], "n_boot": COUNT + [5], "rng": SEED}),
     ("estimate_tau_fss", perc.estimate_tau_fss,
      lambda: dict(sizes_per_lattice=LAT, n_sites=10**4, d=2, s_lo=1, s_hi=100, n_boot=10, rng=0),
-     {"sizes_per_lattice": [LAT[:1], "x", None, [SIZES[0], LAT[1]]], "n_sites": COUNT, "d": [NAN, 7, "2"],
-      "s_lo": POS, "s_hi": POS + [1e300], "n_boot": COUNT + [5]}),
+     {"sizes_per_lattice": [LAT[:1], "x", None, [SIZES[0], LAT[1]], [[1, 2], [3]]], "n_sites": COUNT,
+      "d": [NAN, 7, "2"], "s_lo": POS, "s_hi": POS + [1e300], "n_boot": COUNT + [5], "rng": SEED}),
     ("estimate_pc", perc.estimate_pc,
      lambda: dict(first_span={8: np.array([30, 40, 35, 38])}, n_sites={8: 64}, target=0.5, n_boot=10, rng=0),
      {"first_span": [{8: np.array([NAN, 3.0])}, {8: np.array([100, 200])}, "x", None, {9: np.array([3, 4])}],
-      "n_sites": [{8: NAN}, {8: -1}, None], "target": PROB + [0.0, 1.0], "n_boot": COUNT}),
+      "n_sites": [{8: NAN}, {8: -1}, None], "target": PROB + [0.0, 1.0], "n_boot": COUNT, "rng": SEED}),
     ("brill_alpha", perc.brill_alpha, lambda: dict(tau=2.5), {"tau": REAL + [2.0, 3.0, -1.0]}),
     ("brill_exponents", perc.brill_exponents, lambda: dict(tau=2.5, c=2, D=4),
      {"tau": REAL + [3.5], "c": POS, "D": POS}),
@@ -305,9 +320,12 @@ def test_table_counts():
 
 
 # every numeric argument, except the MLP's step count, whose allowed range (up to 1e5 steps) is a
-# long training by request rather than a bad input
+# long training by request rather than a bad input, and the shared checkers' own bounds (a random
+# valid bound that excludes x is refused as a bad x, naming x: test_checkers_refuse_bad_bounds_and_name_them)
+CHECKER_BOUNDS = {"lo", "hi", "ndim", "min_size"}
 NUMERIC = [(name, fn, base, arg) for name, fn, base, bads in TABLE for arg, vals in bads.items()
-           if any(isinstance(v, float) and math.isnan(v) for v in vals) and (name, arg) != ("mlp_fit_mse", "steps")]
+           if any(isinstance(v, float) and math.isnan(v) for v in vals) and (name, arg) != ("mlp_fit_mse", "steps")
+           and not (fn.__module__ == pchecks.__name__ and arg in CHECKER_BOUNDS)]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -319,6 +337,41 @@ def test_random_numbers(case, value):
     kwargs = base()
     kwargs[arg] = value
     _check_call(name, fn, kwargs, arg)
+
+
+def test_caps_raise_cap_reached_naming_the_cap():
+    """A size or work cap reached mid-run: CapReached, both a RuntimeError and a ValueError, naming the cap."""
+    assert issubclass(pchecks.CapReached, RuntimeError) and issubclass(pchecks.CapReached, ValueError)
+    with pytest.raises(pchecks.CapReached, match="max_large=0"):
+        pdata.make_percolation_dataset(np.random.default_rng(0), d=3, s_min=2, s_max=5, n_clusters=50, max_large=0)
+    with pytest.raises(pchecks.CapReached, match="max_tries=3"):
+        pdata.make_percolation_dataset(np.random.default_rng(0), d=3, s_min=50, s_max=100, n_clusters=50,
+                                       max_tries=3)
+    with pytest.raises(pchecks.CapReached, match="max_size=100000"):
+        perc.grow_bethe_cluster(0.6, 4, np.random.default_rng(0), max_size=100_000)
+
+
+def test_checkers_refuse_bad_bounds_and_name_them():
+    """The shared checkers' own arguments: a bound that is not a finite number (an int64 integer for
+    the integer checkers), lo > hi, a bad ndim or min_size: refused naming the bound, not x."""
+    with pytest.raises(ValueError, match="lo must be <= hi"):
+        pchecks.check_int(3, "x", lo=5, hi=4)
+    with pytest.raises(ValueError, match="lo must be <= hi"):
+        pchecks.check_real(3.0, "x", lo=5.0, hi=4.0)
+    with pytest.raises(ValueError, match=r"^hi must be an integer"):
+        pchecks.check_int(3, "x", hi=8.5)
+    with pytest.raises(TypeError, match=r"^lo must be a finite number"):
+        pchecks.check_real(3.0, "x", lo=np.array([1.0]))
+    with pytest.raises(ValueError, match=r"^ndim must be an integer in \[0, 64\]"):
+        pchecks.check_real_array([1.0], "x", ndim=-1)
+    with pytest.raises(ValueError, match=r"^min_size must be an integer"):
+        pchecks.check_real_array([1.0], "x", min_size=1e300)
+    # a valid bound that excludes x is x's fault, and the message names x with the range
+    with pytest.raises(ValueError, match=r"^x must be an integer <= 0, got 3"):
+        pchecks.check_int(3, "x", hi=0)
+    assert pchecks.check_seed(None) is None and pchecks.check_seed(5) == 5
+    g = np.random.default_rng(0)
+    assert pchecks.check_seed(g) is g
 
 
 def test_issue14_cases():

@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy import special
 
-from nsl.theory.percolation.checks import check_int, check_int_array, check_rng
+from nsl.theory.percolation.checks import CapReached, check_int, check_int_array, check_rng
 from nsl.theory.percolation.lattice import check_probability
 
 __all__ = ["BetheCluster", "sample_bethe_cluster_sizes", "bethe_pc", "bethe_cluster_numbers", "bethe_mean_cluster_size",
@@ -213,7 +213,8 @@ def grow_bethe_cluster(p: float, z: int, rng: np.random.Generator, s_max: int | 
         generation in breadth-first order).  ``None``: grow to extinction.
     max_size : int
         Hard cap (default 1e7 sites, about 0.25 GB): without ``s_max``, a cluster that passes it
-        raises ``RuntimeError`` naming ``max_size``.  Above p_c a cluster is infinite with
+        raises :class:`~nsl.theory.percolation.checks.CapReached` (a ``RuntimeError`` and a
+        ``ValueError``) naming ``max_size``.  Above p_c a cluster is infinite with
         positive probability, so the cap is what stops it; ``s_max`` must be below ``max_size``.
 
     Returns
@@ -255,7 +256,7 @@ def grow_bethe_cluster(p: float, z: int, rng: np.random.Generator, s_max: int | 
         over = size + n_new > limit
         if over:
             if s_max is None:
-                raise RuntimeError(f"the cluster passed max_size={max_size} sites (p={p:g} vs p_c={1 / (z - 1):g}: "
+                raise CapReached(f"the cluster passed max_size={max_size} sites (p={p:g} vs p_c={1 / (z - 1):g}: "
                                    f"above p_c clusters can be infinite); pass s_max to truncate, or raise max_size")
             # keep only the first limit + 1 - size children of this generation (BFS order)
             keep = limit + 1 - size
@@ -336,5 +337,5 @@ def sample_bethe_cluster_sizes(p: float, z: int, rng: np.random.Generator, n: in
             break
         front = rng.binomial(front * (z - 1), p).astype(np.int64)
     if s_max is None and np.any(size > limit):
-        raise RuntimeError(f"a cluster passed 1e15 sites at p={p:g} (p_c={1 / (z - 1):g}): pass s_max")
+        raise CapReached(f"a cluster passed 1e15 sites at p={p:g} (p_c={1 / (z - 1):g}): pass s_max")
     return np.minimum(size, limit + 1)

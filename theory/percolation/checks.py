@@ -11,7 +11,54 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["check_int", "check_real", "check_rng", "check_sizes", "check_int_array", "check_real_array"]
+__all__ = ["CapReached", "check_int", "check_real", "check_rng", "check_seed", "check_sizes", "check_int_array",
+           "check_real_array"]
+
+_INT64_MAX = 2**63 - 1
+
+
+class CapReached(RuntimeError, ValueError):
+    """A size or work cap (an argument with a default, named in the message) was reached.
+
+    A ``RuntimeError`` (the computation ran and stopped at the cap) and a ``ValueError`` (the
+    cure is another value of the named argument), as ``numpy.exceptions.AxisError`` is both a
+    ``ValueError`` and an ``IndexError``.
+    """
+
+
+def _bound(b: Any, name: str, *, integer: bool) -> Any:
+    """A checker's own bound (``lo``/``hi``): None, or a finite number (an integer in int64 range
+    when ``integer``), else ``TypeError``/``ValueError`` naming the bound."""
+    if b is None:
+        return None
+    kind = "an integer" if integer else "a finite number"
+    if isinstance(b, (bool, np.bool_)) or not isinstance(b, (Real, np.integer, np.floating)):
+        raise TypeError(f"{name} must be {kind} or None, got {type(b).__name__} {b!r}")
+    bf = float(b)
+    if not math.isfinite(bf) or (integer and not bf.is_integer()):
+        raise ValueError(f"{name} must be {kind} or None, got {b!r}")
+    if integer:
+        bi = int(b) if isinstance(b, (Integral, np.integer)) else int(bf)
+        if abs(bi) > _INT64_MAX:
+            raise ValueError(f"{name} must be an integer in the int64 range or None, got {b!r}")
+        return bi
+    return bf
+
+
+def _check_order(lo: Any, hi: Any) -> None:
+    if lo is not None and hi is not None and lo > hi:
+        raise ValueError(f"lo must be <= hi, got lo={lo!r} > hi={hi!r}")
+
+
+def _check_ndim(ndim: Any) -> int | None:
+    """A checker's ``ndim``: None or an integer in [0, 64] (numpy's limit)."""
+    if ndim is None:
+        return None
+    if isinstance(ndim, (bool, np.bool_)) or not isinstance(ndim, (Integral, np.integer)):
+        raise TypeError(f"ndim must be an integer in [0, 64] or None, got {type(ndim).__name__} {ndim!r}")
+    if not 0 <= int(ndim) <= 64:
+        raise ValueError(f"ndim must be an integer in [0, 64] or None, got {ndim!r}")
+    return int(ndim)
 
 
 def check_int(x: Any, name: str, *, lo: int | None = None, hi: int | None = None) -> int:
@@ -39,7 +86,10 @@ def check_int(x: Any, name: str, *, lo: int | None = None, hi: int | None = None
     >>> check_int(8.0, "n", lo=1)
     8
     """
-    rng_txt = (f"an integer in [{lo}, {hi}]" if hi is not None else
+    lo, hi = _bound(lo, "lo", integer=True), _bound(hi, "hi", integer=True)
+    _check_order(lo, hi)
+    rng_txt = (f"an integer in [{lo}, {hi}]" if lo is not None and hi is not None else
+               f"an integer <= {hi}" if hi is not None else
                f"an integer >= {lo}" if lo is not None else "an integer")
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (Integral, Real, np.integer, np.floating)):
         raise TypeError(f"{name} must be {rng_txt}, got {type(x).__name__} {x!r}")
@@ -81,6 +131,8 @@ def check_real(x: Any, name: str, *, lo: float | None = None, hi: float | None =
     >>> check_real(0.5, "p", lo=0.0, hi=1.0)
     0.5
     """
+    lo, hi = _bound(lo, "lo", integer=False), _bound(hi, "hi", integer=False)
+    _check_order(lo, hi)
     if lo is not None and hi is not None:
         rng_txt = f"in {'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'} (a finite number)"
     else:
@@ -130,6 +182,41 @@ def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
     return rng
 
 
+def check_seed(rng: Any, name: str = "rng") -> Any:
+    """``rng`` as numpy's ``default_rng`` accepts it for a bootstrap: None, a seed (an integer >= 0),
+    a ``SeedSequence`` or a ``Generator``; returned unchanged, else ``TypeError``/``ValueError``
+    naming ``name``.
+
+    Parameters
+    ----------
+    rng : the value to check.
+    name : the argument name used in the error message.
+
+    Returns
+    -------
+    object
+        ``rng`` itself (draws are those of ``np.random.default_rng(rng)``).
+
+    References
+    ----------
+    None: argument checking only, no formula from a paper (the house rule that every public
+    function refuses bad input with an error naming the argument and its range).
+
+    Examples
+    --------
+    >>> check_seed(7)
+    7
+    """
+    if rng is None or isinstance(rng, (np.random.Generator, np.random.SeedSequence)):
+        return rng
+    if isinstance(rng, (bool, np.bool_)) or not isinstance(rng, (Integral, np.integer)):
+        raise TypeError(f"{name} must be None, an integer seed >= 0, a SeedSequence or a numpy.random.Generator, "
+                        f"got {type(rng).__name__}")
+    if rng < 0:
+        raise ValueError(f"{name} must be an integer seed >= 0 (or None or a Generator), got {rng!r}")
+    return rng
+
+
 def _as_numeric_array(x: Any, name: str) -> np.ndarray:
     try:
         a = np.asarray(x)
@@ -167,6 +254,9 @@ def check_real_array(x: Any, name: str, *, ndim: int | None = None, lo: float | 
     >>> check_real_array([1, 2], "x", lo=0.0).tolist()
     [1.0, 2.0]
     """
+    ndim = _check_ndim(ndim)
+    lo = _bound(lo, "lo", integer=False)
+    min_size = check_int(min_size, "min_size", lo=0, hi=_INT64_MAX)
     a = _as_numeric_array(x, name).astype(float, copy=False)
     if ndim is not None and a.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array, got shape {a.shape}")
@@ -204,6 +294,8 @@ def check_int_array(x: Any, name: str, *, ndim: int | None = None, lo: int | Non
     >>> check_int_array([1.0, 3.0], "s", lo=1).tolist()
     [1, 3]
     """
+    ndim = _check_ndim(ndim)
+    lo = _bound(lo, "lo", integer=True)
     a = _as_numeric_array(x, name)
     if ndim is not None and a.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array, got shape {a.shape}")

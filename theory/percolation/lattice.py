@@ -48,6 +48,7 @@ __all__ = [
     "label_clusters",
     "bond_clusters",
     "graph_clusters",
+    "lattice_edges",
     "cluster_size_distribution",
     "mean_cluster_size",
     "largest_cluster",
@@ -219,13 +220,18 @@ def _merge_labels(n: int, u: np.ndarray, v: np.ndarray) -> tuple[int, np.ndarray
     return m - 1, rank[comp]
 
 
+_CC3D: list = []  # the cc3d module (or None when it is not installed), resolved on first use
+
+
 def _cc3d():
-    """The cc3d module, or None when connected-components-3d is not installed."""
-    try:
-        import cc3d
-    except ImportError:
-        return None
-    return cc3d
+    """The cc3d module, or None when connected-components-3d is not installed (looked up once)."""
+    if not _CC3D:
+        try:
+            import cc3d
+        except ImportError:
+            cc3d = None
+        _CC3D.append(cc3d)
+    return _CC3D[0]
 
 
 def _use_cc3d(occ: np.ndarray) -> bool:
@@ -233,9 +239,16 @@ def _use_cc3d(occ: np.ndarray) -> bool:
 
 
 def _label_cc3d(occ: np.ndarray, periodic: bool) -> tuple[np.ndarray, int]:
-    cc3d = _cc3d()
-    lab, n = cc3d.connected_components(np.ascontiguousarray(occ), connectivity=4 if occ.ndim == 2 else 6,
-                                       periodic_boundary=periodic, out_dtype=np.uint32, return_N=True)
+    """cc3d's labels (uint32, viewed as int32 without a copy) and their number.
+
+    One call does everything: cc3d's two-pass labeller with its own ``periodic_boundary`` unions
+    and its final relabelling in C-order of first appearance; ``out_dtype`` is the width we
+    return, so there is no conversion pass.  A non-C-contiguous lattice is copied first (cc3d
+    would label an F-ordered one in F-order of first appearance)."""
+    if not occ.flags.c_contiguous:
+        occ = np.ascontiguousarray(occ)
+    lab, n = _cc3d().connected_components(occ, connectivity=4 if occ.ndim == 2 else 6, periodic_boundary=periodic,
+                                          out_dtype=np.uint32, return_N=True)
     return lab.view(np.int32), int(n)
 
 
@@ -419,6 +432,26 @@ def lattice_edges(shape: Sequence[int], *, periodic: bool | Sequence[bool] = Fal
     One edge per bond: along each axis, each site to its ``+1`` neighbour (wrapping on
     periodic axes; a periodic side of length 2 or less keeps both bonds as a multigraph
     would, which matters only for degenerate lattices).
+
+    Parameters
+    ----------
+    shape : lattice sides, each >= 1 (at most ``MAX_SITES`` sites in all).
+    periodic : bool or one bool per axis.
+
+    Returns
+    -------
+    (i, j) : int64 arrays
+        The two end sites of every bond, as flat C-order indices.
+
+    References
+    ----------
+    Stauffer & Aharony 1994, *Introduction to Percolation Theory*, 2nd ed. (no arXiv), §1 (the
+    hypercubic lattice and its nearest-neighbour bonds).
+
+    Examples
+    --------
+    >>> [a.tolist() for a in lattice_edges((2, 2))]
+    [[0, 1, 0, 2], [2, 3, 1, 3]]
     """
     shp = _check_shape(shape)
     per = _periodic_axes(periodic, len(shp))

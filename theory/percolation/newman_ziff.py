@@ -360,7 +360,7 @@ MAX_SWEEP_SITES = 100_000_000  # about 4 GB of per-n observables and work arrays
 
 def _resolve_backend(backend: str):
     global _WARNED_FALLBACK
-    if backend not in ("auto", "numba", "python"):
+    if not isinstance(backend, str) or backend not in ("auto", "numba", "python"):
         raise ValueError(f"backend must be 'auto', 'numba' or 'python', got {backend!r}")
     if backend == "python":
         return None
@@ -430,7 +430,11 @@ def newman_ziff_sweep(shape: Sequence[int], rng: np.random.Generator | None, *, 
             raise TypeError(f"rng must be a numpy.random.Generator (or pass order), got {type(rng).__name__}")
         order_arr = rng.permutation(n_sites)
     else:
-        order_arr = np.asarray(order)
+        try:
+            order_arr = np.asarray(order)
+        except (ValueError, TypeError):  # ragged nested sequences
+            raise TypeError(f"order must be a permutation of range({n_sites}) (integers), "
+                            f"got {type(order).__name__}") from None
         if order_arr.dtype.kind not in "iu":
             raise ValueError(f"order must be a permutation of range({n_sites}) (integers)")
         order_arr = order_arr.astype(np.int64, copy=False)
