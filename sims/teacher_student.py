@@ -17,7 +17,13 @@ import math
 
 import numpy as np
 
+from nsl.sims._checks import SEED_MAX, check_device
+from nsl.theory.percolation.checks import check_int, check_real, check_real_array
+
 __all__ = ["train_teacher_student", "empirical_kernels"]
+
+MAX_FLOATS = 10**8
+"""Default cap on the floats of the NTK's Jacobian (inputs × parameters) in :func:`empirical_kernels`: 800 MB."""
 
 
 def _mlp_init(M: int, dims: list[int], gen, dtype, device):
@@ -128,24 +134,53 @@ def _train(d, Ds, n_seeds, seed, width, teacher_width, steps, batch, lr, n_test,
 
 
 def empirical_kernels(X, *, depth: int, width: int, activation: str = "relu", sigma_w2: float = 2.0,
-                      sigma_b2: float = 0.0, seed: int = 0, device: str = "cpu") -> tuple[np.ndarray, np.ndarray]:
+                      sigma_b2: float = 0.0, seed: int = 0, device: str = "cpu",
+                      max_floats: int = MAX_FLOATS) -> tuple[np.ndarray, np.ndarray]:
     """Finite-width (NNGP, NTK) of one random network in the NTK parameterisation (float64).
 
     NNGP: σ_w² φ(h^L)·φ(h^L)'/width + σ_b² from the last hidden layer of this network; NTK: the
     Gram matrix of per-input parameter gradients of the scalar output (one backward pass per input).
     Both converge to :func:`nsl.theory.kernels.fc_kernels` as width → ∞ (fluctuations O(width^−1/2)).
-    """
-    import torch
 
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or not np.all(np.isfinite(X)):
-        raise ValueError(f"X must be a finite 2-D array, got shape {X.shape}")
-    if not isinstance(depth, (int, np.integer)) or depth < 1:
-        raise ValueError(f"depth must be an integer >= 1, got {depth!r}")
-    if not isinstance(width, (int, np.integer)) or width < 1:
-        raise ValueError(f"width must be an integer >= 1, got {width!r}")
+    Arguments are checked before any work, each by name (``TypeError`` for the wrong kind, ``ValueError``
+    out of range): X a finite (n, d) array with n, d >= 1; depth in [1, 1000]; width >= 1; activation
+    'relu' or 'erf'; σ_w², σ_b² finite and >= 0; seed in [0, 2**63 - 1]; device 'cpu' or 'cuda'.
+    ``max_floats`` (default 10**8, 800 MB) caps the NTK Jacobian, n × (number of parameters) floats: a larger
+    network or input set raises ``ValueError`` naming X, depth and width; raise it for bigger networks.
+    Kernels that overflow (huge σ_w² or inputs) raise ``ValueError`` naming sigma_w2, sigma_b2 and X.
+    """
+    X = check_real_array(X, "X", ndim=2)
+    if min(X.shape) < 1:
+        raise ValueError(f"X must be an (n, d) array with n, d >= 1, got shape {X.shape}")
+    depth = check_int(depth, "depth", lo=1, hi=1000)
+    width = check_int(width, "width", lo=1)
+    if not isinstance(activation, str):
+        raise TypeError(f"activation must be 'relu' or 'erf', got {type(activation).__name__}")
     if activation not in ("relu", "erf"):
         raise ValueError(f"activation must be 'relu' or 'erf', got {activation!r}")
+    sigma_w2 = check_real(sigma_w2, "sigma_w2", lo=0.0)
+    sigma_b2 = check_real(sigma_b2, "sigma_b2", lo=0.0)
+    seed = check_int(seed, "seed", lo=0, hi=SEED_MAX)
+    device = check_device(device)
+    cap = check_int(max_floats, "max_floats", lo=1, hi=2**62)
+    n, d = X.shape
+    n_params = d * width + (depth - 1) * width * width + width + depth * width + 1
+    if n * n_params > cap:
+        raise ValueError(f"X, depth, width: the NTK Jacobian would hold n * parameters = {n} * {n_params} = "
+                         f"{n * n_params:.3g} floats, above max_floats={cap}; use fewer inputs, a smaller network "
+                         f"or pass a larger max_floats")
+    nngp, ntk = _empirical_kernels(X, depth, width, activation, sigma_w2, sigma_b2, seed, device)
+    if not (np.all(np.isfinite(nngp)) and np.all(np.isfinite(ntk))):
+        raise ValueError(f"the kernels overflow (not finite) for these values of sigma_w2, sigma_b2, X "
+                         f"(sigma_w2={sigma_w2:g}, sigma_b2={sigma_b2:g}, max |X| = {np.abs(X).max():g}, depth={depth})")
+    return nngp, ntk
+
+
+def _empirical_kernels(X: np.ndarray, depth: int, width: int, activation: str, sigma_w2: float, sigma_b2: float,
+                       seed: int, device: str) -> tuple[np.ndarray, np.ndarray]:
+    """The body of :func:`empirical_kernels` on checked arguments."""
+    import torch
+
     phi = torch.relu if activation == "relu" else torch.erf
     g = torch.Generator(device=device)
     g.manual_seed(int(seed))
