@@ -37,6 +37,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from scipy import optimize, special
 
+from nsl.theory._checks import MAX_BOOT, check_int, check_real, check_real_array, check_seed
+from nsl.theory._checks import check_boot as _check_boot
+
 __all__ = [
     "PowerLawFit", "fit_power_law", "BrokenPowerLawFit", "fit_broken_power_law",
     "local_slopes", "select_fit_window", "TailFit", "fit_tail_exponent",
@@ -50,12 +53,8 @@ _GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
 
 # ----------------------------------------------------------------------------- input checks
 def as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
-    """A numpy Generator from ``None``, an integer seed or a Generator (shared by the fitting modules)."""
-    if rng is None or isinstance(rng, (int, np.integer)):
-        return np.random.default_rng(rng)
-    if isinstance(rng, np.random.Generator):
-        return rng
-    raise ValueError(f"rng must be None, an int seed or a numpy Generator, got {type(rng).__name__}")
+    """A numpy Generator from ``None``, an integer seed >= 0 or a Generator (shared by the fitting modules)."""
+    return check_seed(rng, "rng")
 
 
 def check_xy(x, y, *, min_distinct: int = 4) -> tuple[np.ndarray, np.ndarray]:
@@ -98,12 +97,9 @@ def case_bootstrap_log_means(logY: np.ndarray, n_boot: int, gen: np.random.Gener
     return logy + math.sqrt(R / (R - 1.0)) * (means - logy)
 
 
-def check_boot(n_boot: int, ci: float) -> None:
-    """Check a bootstrap size (integer >= 0) and a confidence level in (0, 1), naming the argument."""
-    if not isinstance(n_boot, (int, np.integer)) or isinstance(n_boot, bool) or n_boot < 0:
-        raise ValueError(f"n_boot must be an integer >= 0, got {n_boot!r}")
-    if not (isinstance(ci, (int, float, np.floating)) and 0.0 < float(ci) < 1.0):
-        raise ValueError(f"ci must be in (0, 1), got {ci!r}")
+def check_boot(n_boot: int, ci: float) -> tuple[int, float]:
+    """Check a bootstrap size (integer in [0, MAX_BOOT]) and a confidence level in (0, 1), naming the argument."""
+    return _check_boot(n_boot, ci)
 
 
 # ----------------------------------------------------------------------- variable projection
@@ -303,8 +299,11 @@ def _polish_batch(logx, logy, alpha0, B0, E0, offset: bool, delta: float, iters:
 class PowerLawFit:
     """Result of :func:`fit_power_law`: y = offset + amplitude·x^(−alpha).
 
-    ``alpha_ci`` is the bootstrap interval at level ``ci`` (NaN when n_boot = 0; (0, inf)
-    when the data are not a decaying power law); ``converged`` and ``grad_norm`` report the
+    ``alpha_ci`` is the bootstrap interval at level ``ci``; with n_boot = 0 it and the other
+    intervals are the asymptotic (Wald) ones from the linearised covariance, t quantile with n − p
+    degrees of freedom, and ``alpha_se`` is then the linearised standard error (the bootstrap
+    standard deviation otherwise); (0, inf) when the data are not a decaying power law (the
+    exponent is not determined).  ``converged`` and ``grad_norm`` report the
     gradient check at the optimum; ``message`` says why a fit is not to be trusted ("" if
     nothing is wrong).
     """
@@ -383,6 +382,41 @@ def _alpha_se(logx: np.ndarray, logy: np.ndarray, alpha, B, E, offset: bool) -> 
     return np.where(np.isfinite(se), se, np.nan)
 
 
+def _linearised(logx: np.ndarray, logy: np.ndarray, alpha: float, B: float, E: float, offset: bool, ci: float,
+                lx0: float, ly0: float):
+    """Asymptotic (Wald) standard error of α and intervals on α, the amplitude and the offset, in user units.
+
+    The covariance of θ = (α, log B, E) is s²(JᵀJ)⁺ with J = ∂ log ŷ/∂θ at the optimum and
+    s² = Σ r²/(n − p) (an E pinned at 0, or ``offset=False``, drops its column and its interval is
+    the point); the half-widths use the Student t quantile with n − p degrees of freedom
+    (Seber & Wild 2003, Nonlinear Regression, §5.1).  The amplitude interval is symmetric in log.
+    """
+    with np.errstate(all="ignore"):
+        pw = B * np.exp(-alpha * logx)
+        yh = E + pw
+        r = np.log(yh) - logy
+        free_e = offset and E > 0
+        J = np.stack([-pw * logx / yh, pw / yh] + ([1.0 / yh] if free_e else []), -1)
+        p = J.shape[1]
+        dof = max(logx.size - p, 1)
+        cov = float(np.sum(r * r)) / dof * np.linalg.pinv(J.T @ J)
+        t = float(special.stdtrit(dof, 0.5 + ci / 2.0))
+        se_a = math.sqrt(max(float(cov[0, 0]), 0.0))
+        g = np.zeros(p)
+        g[0], g[1] = lx0, 1.0  # log amplitude in user units: log B + ly0 + α·lx0
+        se_la = math.sqrt(max(float(g @ cov @ g), 0.0))
+        la = math.log(B) + ly0 + alpha * lx0
+        a_ci = (float(max(alpha - t * se_a, 0.0)), float(alpha + t * se_a))
+        amp_ci = (float(np.exp(la - t * se_la)), float(np.exp(la + t * se_la)))
+        eu = float(np.exp(ly0))
+        if free_e:
+            se_e = math.sqrt(max(float(cov[2, 2]), 0.0))
+            off_ci = (float(max(E - t * se_e, 0.0) * eu), float((E + t * se_e) * eu))
+        else:
+            off_ci = (float(E * eu), float(E * eu))
+    return se_a, a_ci, amp_ci, off_ci
+
+
 def fit_power_law(x, y, *, offset: bool = True, n_boot: int = 1000, ci: float = 0.95,
                   rng: np.random.Generator | int | None = None) -> PowerLawFit:
     """Fit y = E + B·x^(−α) (E ≥ 0, B ≥ 0) with a bootstrap interval on α.
@@ -394,15 +428,16 @@ def fit_power_law(x, y, *, offset: bool = True, n_boot: int = 1000, ci: float = 
     y : (n,) or (repeats, n) positive values (e.g. test losses of several seeds).  The point
         estimate fits the geometric mean over repeats.
     offset : fit the irreducible term E ≥ 0 (else E = 0, a pure power law).
-    n_boot : bootstrap resamples (0: no interval, the cheapest call: about 20× faster than
-        the default 1000).  With repeats > 1: case bootstrap of the repeats within each x,
+    n_boot : bootstrap resamples, integer in [0, 100000] (0: asymptotic intervals from the
+        linearised covariance instead, the cheapest call: about 20× faster than the default 1000).
+        With repeats > 1: case bootstrap of the repeats within each x,
         with the small-sample variance correction √(R/(R−1)) on the resampled means, percentile
         interval; with one repeat: residual bootstrap of the log residuals (scaled by √(n/(n−p))
         for the p fitted parameters) with a studentized (bootstrap-t) interval, each
         replicate's α standardised by its linearised standard error (Davison & Hinkley 1997,
         §5.2.1), which keeps the coverage near nominal with 6 points and 3 parameters.
     ci : interval level in (0, 1).
-    rng : seed or Generator for the bootstrap.
+    rng : None, an integer seed >= 0 or a Generator, for the bootstrap.
 
     Returns
     -------
@@ -431,7 +466,7 @@ def fit_power_law(x, y, *, offset: bool = True, n_boot: int = 1000, ci: float = 
     1.3
     """
     x, Y = check_xy(x, y)
-    check_boot(n_boot, ci)
+    n_boot, ci = check_boot(n_boot, ci)
     if not isinstance(offset, (bool, np.bool_)):
         raise ValueError(f"offset must be True or False, got {offset!r}")
     gen = as_rng(rng)
@@ -528,13 +563,17 @@ def fit_power_law(x, y, *, offset: bool = True, n_boot: int = 1000, ci: float = 
     if boot_t is not None and boot_t[0].size > 10 and np.isfinite(boot_t[1]):
         tlo, thi = np.percentile(boot_t[0], q)
         a_ci = (float(max(alpha - thi * boot_t[1], 0.0)), float(alpha - tlo * boot_t[1]))
+    amp_ci, off_ci = interval(boot_Bu), interval(boot_Eu)
+    lin = _linearised(logx, logy, alpha, B, E, bool(offset), float(ci), lx0, ly0)
+    if n_boot == 0:  # no resamples: the asymptotic intervals (documented in PowerLawFit)
+        a_ci, amp_ci, off_ci = lin[1:]
     if degenerate:
         a_ci = (0.0, math.inf)
     return PowerLawFit(
         alpha=float(alpha), alpha_ci=a_ci,
-        alpha_se=float(np.std(boot_a, ddof=1)) if boot_a.size > 1 else math.nan,
-        amplitude=float(amp(B, alpha)), amplitude_ci=interval(boot_Bu), offset=float(E * math.exp(ly0)),
-        offset_ci=interval(boot_Eu),
+        alpha_se=float(np.std(boot_a, ddof=1)) if boot_a.size > 1 else lin[0],
+        amplitude=float(amp(B, alpha)), amplitude_ci=amp_ci, offset=float(E * math.exp(ly0)),
+        offset_ci=off_ci,
         loglog_slope=slope, x_range=(float(x[0]), float(x[-1])), n_points=int(n), n_repeats=int(R),
         n_boot=int(n_boot), ci=float(ci), fit_offset=bool(offset), bootstrap=kind, converged=converged,
         grad_norm=float(gnorm), huber_delta=float(delta), rmsle=float(np.sqrt(np.mean(resid ** 2))),
@@ -613,8 +652,7 @@ def fit_broken_power_law(x, y, n_breaks: int = 1) -> BrokenPowerLawFit:
     >>> round(fit.c0, 3), round(fit.final_exponent(), 3), round(fit.d[0])
     (0.5, 1.5, 300)
     """
-    if not isinstance(n_breaks, (int, np.integer)) or not (0 <= n_breaks <= 3):
-        raise ValueError(f"n_breaks must be an integer in [0, 3], got {n_breaks!r}")
+    n_breaks = check_int(n_breaks, "n_breaks", lo=0, hi=3)
     x, Y = check_xy(x, y, min_distinct=max(4, 3 + 3 * n_breaks))
     order = np.argsort(x)
     x = x[order]
@@ -774,7 +812,8 @@ class TailFit:
 
     ``sigma`` is the bootstrap error (x_min uncertainty included) when ``n_boot > 0``, else the
     asymptotic one, which ``sigma_asymptotic`` always holds; ``xmin_sigma`` the bootstrap
-    spread of x_min (NaN without bootstrap).
+    spread of x_min: 0 when x_min was fixed by the caller, None when not estimated (x_min
+    chosen by KS with fewer than 2 bootstrap resamples).
     """
 
     alpha: float
@@ -788,7 +827,7 @@ class TailFit:
     p_value: float | None = None
     gof_samples: int = 0
     sigma_asymptotic: float = math.nan
-    xmin_sigma: float = math.nan
+    xmin_sigma: float | None = None
     n_boot: int = 0
 
     def to_dict(self) -> dict:
@@ -941,12 +980,14 @@ def fit_tail_exponent(samples, *, discrete: bool = True, xmin: float | None = No
     xmin : fixed lower cut-off; None: the x_min minimising the KS distance (CSN §3.3) over
         every distinct value with at least 10 samples at or above it.
     xmax : optional upper cut-off inside the normalisation.
-    gof_samples : > 0 adds the semi-parametric bootstrap p-value (CSN §4.1; ~2500 for ±0.01).
+    gof_samples : > 0 adds the semi-parametric bootstrap p-value (CSN §4.1; ~2500 for ±0.01);
+        integer in [0, 100000].
     n_boot : > 0: σ is the standard deviation of α over ``n_boot`` nonparametric bootstrap
         resamples of the whole sample, each with x_min chosen again (CSN §3.4), so it includes
         the uncertainty of x_min (reported as ``xmin_sigma``); 0: σ is the asymptotic error
         ((α − 1)/√n in the continuous closed form, else the observed Fisher information), which
-        leaves that uncertainty out.  ``sigma_asymptotic`` always holds the latter.
+        leaves that uncertainty out.  ``sigma_asymptotic`` always holds the latter.  Integer in
+        [0, 100000].
     max_xmin_candidates : None (default) scans every candidate x_min; an integer limits the
         scan to that many candidates evenly spaced in rank (faster on huge samples).
     rng : seed or Generator for the bootstraps.
@@ -972,33 +1013,29 @@ def fit_tail_exponent(samples, *, discrete: bool = True, xmin: float | None = No
     >>> round(fit_tail_exponent(s, discrete=False, xmin=1.0).alpha, 1)
     2.5
     """
-    try:
-        x = np.asarray(samples, dtype=float).ravel()
-    except (TypeError, ValueError):
-        raise ValueError("samples must be a numeric array") from None
-    if x.size == 0 or not np.all(np.isfinite(x)):
-        raise ValueError("samples must be non-empty and finite (no NaN or inf)")
+    x = check_real_array(samples, "samples").ravel()
+    if x.size == 0:
+        raise ValueError("samples must be non-empty")
     if np.any(x <= 0):
         raise ValueError(f"samples must be > 0, got min {x.min():g}")
     if discrete and np.any(x != np.round(x)):
         raise ValueError("samples must be integers when discrete=True")
     if np.all(x == x[0]):
         raise ValueError(f"samples are constant (all {x[0]:g}): a tail exponent is not defined")
-    if xmin is not None and not (np.isfinite(xmin) and xmin > 0):
-        raise ValueError(f"xmin must be > 0, got {xmin!r}")
-    if discrete and xmin is not None and xmin != round(xmin):
-        raise ValueError(f"xmin must be an integer when discrete=True, got {xmin!r}")
+    if xmin is not None:
+        xmin = check_real(xmin, "xmin", lo=0.0, lo_open=True)
+        if discrete and xmin != round(xmin):
+            raise ValueError(f"xmin must be an integer when discrete=True, got {xmin!r}")
     if xmax is not None:
-        if not np.isfinite(xmax) or (xmin is not None and xmax <= xmin) or xmax <= 0:
+        xmax = check_real(xmax, "xmax", lo=0.0, lo_open=True)
+        if xmin is not None and xmax <= xmin:
             raise ValueError(f"xmax must be finite and > xmin, got {xmax!r}")
         if np.any(x > xmax):
             raise ValueError(f"samples must be <= xmax={xmax:g}, got max {x.max():g}")
-    for name, v in (("gof_samples", gof_samples), ("n_boot", n_boot)):
-        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0:
-            raise ValueError(f"{name} must be an integer >= 0, got {v!r}")
-    if max_xmin_candidates is not None and (not isinstance(max_xmin_candidates, (int, np.integer))
-                                            or max_xmin_candidates < 1):
-        raise ValueError(f"max_xmin_candidates must be None or an integer >= 1, got {max_xmin_candidates!r}")
+    gof_samples = check_int(gof_samples, "gof_samples", lo=0, hi=MAX_BOOT)
+    n_boot = check_int(n_boot, "n_boot", lo=0, hi=MAX_BOOT)
+    if max_xmin_candidates is not None:
+        max_xmin_candidates = check_int(max_xmin_candidates, "max_xmin_candidates", lo=1)
     gen = as_rng(rng)
 
     def fixed(data, xm):
@@ -1033,7 +1070,7 @@ def fit_tail_exponent(samples, *, discrete: bool = True, xmin: float | None = No
                 ks_s = _tail_ks(tt, a_s, xm, xmax, discrete)
             exceed += ks_s >= ks
         p_value = exceed / gof_samples
-    sigma, xmin_sigma = se, math.nan
+    sigma, xmin_sigma = se, (0.0 if xmin is not None else None)
     if n_boot:
         ab, xb = [], []
         for _ in range(n_boot):

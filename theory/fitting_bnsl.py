@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize
 
+from nsl.theory._checks import MAX_BOOT, check_int, check_real
 from nsl.theory.fitting import BrokenPowerLawFit, as_rng, case_bootstrap_log_means, bnsl_shape, check_boot, check_xy, fit_broken_power_law
 
 __all__ = ["BrokenPowerLawIntervals", "broken_power_law_intervals", "BreakSelection", "select_n_breaks"]
@@ -113,10 +114,11 @@ def broken_power_law_intervals(x, y, *, n_breaks: int = 1, n_boot: int = 200, ci
     ----------
     x : (n,) positive abscissae.
     y : (n,) or (repeats, n) positive values.
-    n_breaks : number of breaks, 0–3.
-    n_boot : bootstrap resamples (>= 0); each is one bounded ``least_squares`` refit.
+    n_breaks : number of breaks, integer in [0, 3].
+    n_boot : bootstrap resamples, integer in [2, 100000]; each is one bounded ``least_squares``
+        refit (a refit that fails is counted in ``n_failed``; ValueError if all fail).
     ci : interval level in (0, 1).
-    rng : seed or Generator.
+    rng : None, an integer seed >= 0 or a Generator.
 
     Returns
     -------
@@ -135,8 +137,12 @@ def broken_power_law_intervals(x, y, *, n_breaks: int = 1, n_boot: int = 200, ci
     >>> round(r.fit.final_exponent(), 2)
     1.2
     """
-    x, Y = check_xy(x, y, min_distinct=max(4, 3 + 3 * int(n_breaks) if isinstance(n_breaks, int) else 4))
-    check_boot(n_boot, ci)
+    n_breaks = check_int(n_breaks, "n_breaks", lo=0, hi=3)
+    x, Y = check_xy(x, y, min_distinct=max(4, 3 + 3 * n_breaks))
+    n_boot, ci = check_boot(n_boot, ci)
+    if n_boot < 2:
+        raise ValueError(f"n_boot must be an integer in [2, {MAX_BOOT}] (an interval needs resamples; "
+                         f"fit_broken_power_law fits without them), got {n_boot}")
     gen = as_rng(rng)
     fit = fit_broken_power_law(x, Y, n_breaks=n_breaks)
     order = np.argsort(x)
@@ -164,6 +170,9 @@ def broken_power_law_intervals(x, y, *, n_breaks: int = 1, n_boot: int = 200, ci
     boot = np.array(refits).reshape(-1, t_hat.size)
     ok = np.all(np.isfinite(boot), 1)
     n_failed = int((~ok).sum())
+    if not np.any(ok):
+        raise ValueError(f"every one of the n_boot = {n_boot} bootstrap refits failed: the data do not constrain "
+                         f"a law with n_breaks = {n_breaks} (try fewer breaks)")
     boot = boot[ok]
     q = [(1 - ci) / 2 * 100, (1 + ci) / 2 * 100]
 
@@ -209,10 +218,10 @@ def select_n_breaks(x, y, *, max_breaks: int = 2, k: int | None = None, toleranc
     Parameters
     ----------
     x, y : as for :func:`nsl.theory.fitting.fit_broken_power_law`.
-    max_breaks : largest number of breaks tried, 0–3.
-    k : held-out points (>= 1).
-    tolerance : relative slack, >= 0.
-    origins : number of rolling forecast origins averaged (>= 1).
+    max_breaks : largest number of breaks tried, integer in [0, 3].
+    k : held-out points (integer >= 1).
+    tolerance : relative slack, a finite number >= 0.
+    origins : number of rolling forecast origins averaged (integer >= 1, at most n − k − 3).
 
     Returns
     -------
@@ -231,18 +240,16 @@ def select_n_breaks(x, y, *, max_breaks: int = 2, k: int | None = None, toleranc
     1
     """
     x, Y = check_xy(x, y)
-    if not isinstance(max_breaks, (int, np.integer)) or not 0 <= max_breaks <= 3:
-        raise ValueError(f"max_breaks must be an integer in [0, 3], got {max_breaks!r}")
-    if not (isinstance(tolerance, (int, float)) and tolerance >= 0):
-        raise ValueError(f"tolerance must be >= 0, got {tolerance!r}")
+    max_breaks = check_int(max_breaks, "max_breaks", lo=0, hi=3)
+    tolerance = check_real(tolerance, "tolerance", lo=0.0)
     order = np.argsort(x)
     x, Y = x[order], Y[:, order]
     n = x.size
-    k = max(2, n // 4) if k is None else k
-    if not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be an integer >= 1, got {k!r}")
-    if not isinstance(origins, (int, np.integer)) or origins < 1:
-        raise ValueError(f"origins must be an integer >= 1, got {origins!r}")
+    k = max(2, n // 4) if k is None else check_int(k, "k", lo=1)
+    origins = check_int(origins, "origins", lo=1)
+    if n - k - (origins - 1) < 4:
+        raise ValueError(f"x has {n} points: too few to hold out k = {k} points at each of origins = {origins} "
+                         f"rolling origins (needs at least k + origins + 3 = {k + origins + 3})")
     errors: dict[int, float] = {}
     logy = np.log(Y).mean(0)
     for nb in range(max_breaks + 1):
@@ -260,7 +267,8 @@ def select_n_breaks(x, y, *, max_breaks: int = 2, k: int | None = None, toleranc
             break
         errors[nb] = float(np.mean(errs))
     if not errors:
-        raise ValueError(f"x must have at least k + 4 = {k + 4} points to hold out k = {k}, got {n}")
+        raise ValueError(f"x must have at least k + origins + 3 = {k + origins + 3} distinct points to hold out "
+                         f"k = {k} at origins = {origins} rolling origins, got {n}")
     best = min(errors.values())
     chosen = min(nb for nb, e in errors.items() if e <= best * (1 + tolerance) + 1e-12)
     return BreakSelection(n_breaks=int(chosen), errors=errors, k=int(k), tolerance=float(tolerance))

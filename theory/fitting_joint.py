@@ -27,7 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize
+from scipy import optimize, special
+
+from nsl.theory._checks import check_boot, check_int, check_real, check_real_array
+from nsl.theory.fitting import as_rng
 
 __all__ = ["JointPowerLawFit", "ComputeOptimal", "fit_joint_power_law", "HOFFMANN_GRID"]
 
@@ -318,10 +321,51 @@ def _check_inputs(N, D, loss, weights):
     if weights is None:
         w = np.ones(n)
     else:
-        w = np.asarray(weights, dtype=float)
-        if w.shape != (n,) or not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+        w = check_real_array(weights, "weights", lo=0.0)
+        if w.shape != (n,) or w.sum() <= 0:
             raise ValueError(f"weights must be ({n},) finite, >= 0 and not all 0")
     return arrs["N"], arrs["D"], arrs["loss"], w
+
+
+_MAX_STARTS = 10**6  # grid starts scored in one pass (each costs one evaluation over the runs)
+
+
+def _check_grid(grid) -> dict[str, np.ndarray]:
+    """The grid of initialisations: a dict with exactly the keys of HOFFMANN_GRID, each a non-empty 1-D
+    array of finite numbers, at most _MAX_STARTS starts in all."""
+    if grid is None:
+        return {k: np.asarray(v, dtype=float) for k, v in HOFFMANN_GRID.items()}
+    if not isinstance(grid, dict):
+        raise TypeError(f"grid must be a dict with the keys {sorted(HOFFMANN_GRID)}, got {type(grid).__name__}")
+    if set(grid) != set(HOFFMANN_GRID):
+        raise ValueError(f"grid must have exactly the keys {sorted(HOFFMANN_GRID)}, got {sorted(map(str, grid))}")
+    g = {k: check_real_array(np.atleast_1d(grid[k]) if np.ndim(grid[k]) == 0 else grid[k], f"grid[{k!r}]", ndim=1,
+                             min_size=1) for k in HOFFMANN_GRID}
+    n = math.prod(v.size for v in g.values())
+    if n > _MAX_STARTS:
+        raise ValueError(f"grid holds {n} starts; at most {_MAX_STARTS} are allowed")
+    return g
+
+
+def _linearised(th: np.ndarray, ln: np.ndarray, ld: np.ndarray, logy: np.ndarray, w: np.ndarray, ci: float,
+                mN: float, mD: float, ly0: float) -> list[tuple[float, float]]:
+    """Asymptotic intervals on (A, B, E, α, β) from the weighted least-squares covariance s²(JᵀWJ)⁺ at the
+    optimum (J = ∂ log L̂/∂θ, s² = Σ w r²/(Σ w − 5)), t quantile; A, B, E symmetric in log, α, β clipped
+    to [0, _EXP_MAX].  The Huber objective is approximated by least squares here (Seber & Wild 2003,
+    Nonlinear Regression, §5.1): a rough guide, the bootstrap (``n_boot`` > 0) is the paper's interval.
+    """
+    with np.errstate(all="ignore"):
+        pred, J = _model(th, ln, ld)
+        r = pred - logy
+        dof = max(float(w.sum()) - 5.0, 1.0)
+        cov = float(np.sum(w * r * r)) / dof * np.linalg.pinv((J * w[:, None]).T @ J)
+        t = float(special.stdtrit(dof, 0.5 + ci / 2.0))
+        grads = np.array([[1, 0, 0, mN, 0], [0, 1, 0, 0, mD], [0, 0, 1, 0, 0], [0, 0, 0, 1, 0], [0, 0, 0, 0, 1]], float)
+        centre = np.array([th[0] + th[3] * mN + ly0, th[1] + th[4] * mD + ly0, th[2] + ly0, th[3], th[4]])
+        half = t * np.sqrt(np.maximum(np.einsum("ip,pq,iq->i", grads, cov, grads), 0.0))
+        out = [(float(np.exp(c - h)), float(np.exp(c + h))) for c, h in zip(centre[:3], half[:3])]
+        out += [(float(max(c - h, 0.0)), float(min(c + h, _EXP_MAX))) for c, h in zip(centre[3:], half[3:])]
+    return out
 
 
 def fit_joint_power_law(N, D, loss, *, weights=None, delta: float = 1e-3, n_boot: int = 1000, ci: float = 0.95,
@@ -335,13 +379,16 @@ def fit_joint_power_law(N, D, loss, *, weights=None, delta: float = 1e-3, n_boot
     loss : (n,) final losses (> 0).
     weights : (n,) non-negative run weights (default all 1).
     delta : Huber threshold on log residuals, > 0 (Hoffmann et al.: 1e−3).
-    n_boot : case-bootstrap resamples over runs (0: no intervals); Besiroglu et al. use 4000.
+    n_boot : case-bootstrap resamples over runs, integer in [0, 100000]; Besiroglu et al. use
+        4000.  0: asymptotic intervals from the weighted least-squares covariance at the optimum
+        instead (a rough guide: the Huber objective is approximated by least squares).
     ci : interval level in (0, 1).
-    grid : initialisations {"alpha", "beta", "e", "a", "b"} in raw units (default
-        :data:`HOFFMANN_GRID`, 4500 starts).  All starts are scored in one vectorised pass and
-        the best ``n_polish`` are run to convergence with L-BFGS-B.
-    n_polish : number of grid starts run to convergence (>= 1).
-    rng : seed or Generator for the bootstrap.
+    grid : initialisations {"alpha", "beta", "e", "a", "b"} in raw units, each a non-empty 1-D array
+        of finite numbers, at most 10^6 starts in all (default :data:`HOFFMANN_GRID`, 4500
+        starts).  All starts are scored in one vectorised pass and the best ``n_polish`` are run
+        to convergence with L-BFGS-B.
+    n_polish : number of grid starts run to convergence, integer in [1, number of grid starts].
+    rng : None, an integer seed >= 0 or a Generator, for the bootstrap.
 
     Returns
     -------
@@ -361,23 +408,12 @@ def fit_joint_power_law(N, D, loss, *, weights=None, delta: float = 1e-3, n_boot
     (0.34, 0.28)
     """
     N, D, L, w = _check_inputs(N, D, loss, weights)
-    if not (isinstance(delta, (int, float, np.floating)) and np.isfinite(delta) and delta > 0):
-        raise ValueError(f"delta must be a finite number > 0, got {delta!r}")
-    if not isinstance(n_boot, (int, np.integer)) or isinstance(n_boot, bool) or n_boot < 0:
-        raise ValueError(f"n_boot must be an integer >= 0, got {n_boot!r}")
-    if not (isinstance(ci, (int, float, np.floating)) and 0.0 < float(ci) < 1.0):
-        raise ValueError(f"ci must be in (0, 1), got {ci!r}")
-    if not isinstance(n_polish, (int, np.integer)) or n_polish < 1:
-        raise ValueError(f"n_polish must be an integer >= 1, got {n_polish!r}")
-    g = dict(HOFFMANN_GRID if grid is None else grid)
-    if set(g) != set(HOFFMANN_GRID):
-        raise ValueError(f"grid must have exactly the keys {sorted(HOFFMANN_GRID)}, got {sorted(g)}")
-    if rng is None or isinstance(rng, (int, np.integer)):
-        gen = np.random.default_rng(rng)
-    elif isinstance(rng, np.random.Generator):
-        gen = rng
-    else:
-        raise ValueError(f"rng must be None, an int seed or a numpy Generator, got {type(rng).__name__}")
+    delta = check_real(delta, "delta", lo=0.0, lo_open=True)
+    n_boot, ci = check_boot(n_boot, ci)
+    g = _check_grid(grid)
+    n_starts = math.prod(v.size for v in g.values())
+    n_polish = check_int(n_polish, "n_polish", lo=1, hi=n_starts)
+    gen = as_rng(rng)
 
     mN, mD = float(np.log(N).mean()), float(np.log(D).mean())
     # losses in units of the nearest power of ten to their geometric mean: Hoffmann's grid is
@@ -430,9 +466,11 @@ def fit_joint_power_law(N, D, loss, *, weights=None, delta: float = 1e-3, n_boot
         boot = raw(np.concatenate(tb))
     q = [(1 - ci) / 2 * 100, (1 + ci) / 2 * 100]
 
+    lin = _linearised(th, ln, ld, logy, w, ci, mN, mD, ly0) if n_boot == 0 else []
+
     def interval(j):
-        if boot.shape[0] == 0:
-            return (math.nan, math.nan)
+        if boot.shape[0] == 0:  # no resamples: the asymptotic interval
+            return lin[j]
         lo, hi = np.percentile(boot[:, j], q)
         return (float(lo), float(hi))
 

@@ -23,9 +23,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["NetworkKernels", "fc_kernels", "ACTIVATIONS"]
+from nsl.theory._checks import check_choice, check_int, check_real
+
+__all__ = ["NetworkKernels", "fc_kernels", "ACTIVATIONS", "MAX_DEPTH"]
 
 ACTIVATIONS = ("relu", "erf")
+#: Deepest network accepted: each layer costs a few passes over the (n1, n2) Gram matrix, and the cap keeps
+#: a mistyped depth (1e12) from running without end (issue 14).
+MAX_DEPTH = 1000
 
 
 @dataclass(frozen=True)
@@ -64,9 +69,10 @@ def fc_kernels(X1, X2=None, *, depth: int = 1, activation: str = "relu", sigma_w
     Parameters
     ----------
     X1 : (n1, d) inputs; X2 : (n2, d) inputs (default X1).
-    depth : number of hidden layers, integer >= 1.
+    depth : number of hidden layers, integer in [1, MAX_DEPTH = 1000].
     activation : 'relu' or 'erf'.
-    sigma_w2 : weight variance σ_w² > 0; sigma_b2 : bias variance σ_b² >= 0.
+    sigma_w2 : weight variance σ_w² > 0; sigma_b2 : bias variance σ_b² >= 0 (finite; ValueError
+        when the kernels overflow double precision).
 
     Returns
     -------
@@ -99,25 +105,25 @@ def fc_kernels(X1, X2=None, *, depth: int = 1, activation: str = "relu", sigma_w
         raise ValueError(f"X1 and X2 must be 2-D with the same number of columns, got {X1.shape} and {X2.shape}")
     if not (np.all(np.isfinite(X1)) and np.all(np.isfinite(X2))):
         raise ValueError("X1 and X2 must be finite (no NaN or inf)")
-    if not isinstance(depth, (int, np.integer)) or depth < 1:
-        raise ValueError(f"depth must be an integer >= 1, got {depth!r}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
-    if not (np.isfinite(sigma_w2) and sigma_w2 > 0):
-        raise ValueError(f"sigma_w2 must be finite and > 0, got {sigma_w2!r}")
-    if not (np.isfinite(sigma_b2) and sigma_b2 >= 0):
-        raise ValueError(f"sigma_b2 must be finite and >= 0, got {sigma_b2!r}")
+    depth = check_int(depth, "depth", lo=1, hi=MAX_DEPTH)
+    check_choice(activation, "activation", ACTIVATIONS)
+    sigma_w2 = check_real(sigma_w2, "sigma_w2", lo=0.0, lo_open=True)
+    sigma_b2 = check_real(sigma_b2, "sigma_b2", lo=0.0)
     d = X1.shape[1]
-    k12 = sigma_w2 * (X1 @ X2.T) / d + sigma_b2
-    k11 = sigma_w2 * np.einsum("ij,ij->i", X1, X1) / d + sigma_b2
-    k22 = sigma_w2 * np.einsum("ij,ij->i", X2, X2) / d + sigma_b2
-    t12 = k12.copy()
-    for _ in range(int(depth)):
-        e12, de12 = _expectations(activation, k12, k11[:, None], k22[None, :])
-        e11, _ = _expectations(activation, k11, k11, k11)
-        e22, _ = _expectations(activation, k22, k22, k22)
-        k12n = sigma_w2 * e12 + sigma_b2
-        t12 = k12n + sigma_w2 * de12 * t12
-        k12, k11, k22 = k12n, sigma_w2 * e11 + sigma_b2, sigma_w2 * e22 + sigma_b2
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, by name
+        k12 = sigma_w2 * (X1 @ X2.T) / d + sigma_b2
+        k11 = sigma_w2 * np.einsum("ij,ij->i", X1, X1) / d + sigma_b2
+        k22 = sigma_w2 * np.einsum("ij,ij->i", X2, X2) / d + sigma_b2
+        t12 = k12.copy()
+        for _ in range(int(depth)):
+            e12, de12 = _expectations(activation, k12, k11[:, None], k22[None, :])
+            e11, _ = _expectations(activation, k11, k11, k11)
+            e22, _ = _expectations(activation, k22, k22, k22)
+            k12n = sigma_w2 * e12 + sigma_b2
+            t12 = k12n + sigma_w2 * de12 * t12
+            k12, k11, k22 = k12n, sigma_w2 * e11 + sigma_b2, sigma_w2 * e22 + sigma_b2
+    if not (np.all(np.isfinite(k12)) and np.all(np.isfinite(t12))):
+        raise ValueError(f"the kernels overflow double precision for sigma_w2 = {sigma_w2:g}, sigma_b2 = {sigma_b2:g}, "
+                         f"depth = {depth} and inputs X1, X2 of this scale: reduce them")
     return NetworkKernels(nngp=k12, ntk=t12, depth=int(depth), activation=activation,
                           sigma_w2=float(sigma_w2), sigma_b2=float(sigma_b2))

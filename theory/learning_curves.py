@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nsl.theory._checks import check_boot, check_choice, check_int, check_real, check_real_array
 from nsl.theory.spectra import check_eigenvalues
 
 __all__ = [
@@ -49,27 +50,35 @@ __all__ = [
 
 # ---------------------------------------------------------------------------------- helpers
 def _check_D(D) -> np.ndarray:
-    try:
-        d = np.atleast_1d(np.asarray(D, dtype=float))
-    except (TypeError, ValueError):
-        raise ValueError("D must be numeric") from None
+    d = np.atleast_1d(check_real_array(D, "D"))
     if d.ndim != 1 or d.size == 0:
         raise ValueError(f"D must be a scalar or a non-empty 1-D array, got shape {np.shape(D)}")
-    if not np.all(np.isfinite(d)) or np.any(d <= 0):
+    if np.any(d <= 0):
         raise ValueError("D must be finite and > 0")
     return d
 
 
 def _check_nonneg(name: str, v, n: int) -> np.ndarray:
-    try:
-        a = np.asarray(v, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numeric") from None
+    a = check_real_array(v, name)
     if a.ndim > 1 or (a.ndim == 1 and a.size not in (1, n)):
         raise ValueError(f"{name} must be a scalar or an array of the same length as D ({n}), got shape {a.shape}")
-    if not np.all(np.isfinite(a)) or np.any(a < 0):
+    if np.any(a < 0):
         raise ValueError(f"{name} must be finite and >= 0, got {v!r}")
     return np.broadcast_to(a, (n,)).astype(float)
+
+
+def _check_modes(eigenvalues, name: str = "eigenvalues") -> np.ndarray:
+    """Eigenvalues as a flat float array in the caller's order (finite, > 0, non-empty; named errors)."""
+    check_eigenvalues(eigenvalues, name)
+    return np.asarray(eigenvalues, dtype=float).ravel()
+
+
+def _check_weights(v, name: str, n: int, *, positive: bool = False) -> np.ndarray:
+    """One finite weight per mode (>= 0, or > 0 with ``positive``), flattened, ``n`` of them."""
+    a = check_real_array(v, name, lo=0.0, lo_open=positive).ravel()
+    if a.size != n:
+        raise ValueError(f"{name} must have the same length as eigenvalues ({n}), got {a.size}")
+    return a
 
 
 def compress_modes(eigenvalues, target_power, rtol: float = 1e-3):
@@ -83,11 +92,11 @@ def compress_modes(eigenvalues, target_power, rtol: float = 1e-3):
     Parameters
     ----------
     eigenvalues : array_like
-        Kernel eigenvalues η_k > 0.
+        Kernel eigenvalues η_k > 0 (flattened).
     target_power : array_like
         Target power per mode v_k >= 0, same length.
     rtol : float, optional
-        Relative width of a merged group; 0 returns the modes unchanged.
+        Relative width of a merged group, a finite number >= 0; 0 returns the modes unchanged.
 
     Returns
     -------
@@ -111,8 +120,9 @@ def compress_modes(eigenvalues, target_power, rtol: float = 1e-3):
     >>> eta.size < 2000, float(cnt.sum()), bool(np.isclose(v.sum(), (k ** -2).sum()))
     (True, 2000.0, True)
     """
-    eta = np.asarray(eigenvalues, dtype=float)
-    v = np.asarray(target_power, dtype=float)
+    eta = _check_modes(eigenvalues)
+    v = _check_weights(target_power, "target_power", eta.size)
+    rtol = check_real(rtol, "rtol", lo=0.0)
     if rtol == 0:
         return eta, np.ones_like(eta), eta, v
     key = np.floor(np.log(eta / eta.min()) / math.log1p(rtol)).astype(np.int64)
@@ -287,15 +297,16 @@ def _kappa_newton(sums, n_modes: float, trace: float, top: np.ndarray, D: np.nda
         todo = todo[~conv]
         if todo.size == 0:
             return kappa, at
-    raise RuntimeError("solve_kappa did not converge")  # pragma: no cover - the bracket halves every step
+    raise ValueError(f"solve_kappa did not converge in max_iter = {max_iter} iterations to rtol = {rtol:g} "
+                     "(raise max_iter or rtol)")
 
 
-def _prepare(eta: np.ndarray, cnt: np.ndarray, D: np.ndarray, lam: np.ndarray):
+def _prepare(eta: np.ndarray, cnt: np.ndarray, D: np.ndarray, lam: np.ndarray, modes: str = "eigenvalues"):
     n_modes = float(cnt.sum())
     bad = (lam == 0) & (D >= n_modes)
     if np.any(bad):
-        raise ValueError(f"D must be < the number of non-zero modes ({n_modes:g}) for a ridgeless curve (ridge=0); "
-                         f"got D up to {D[bad].max():g}: add a ridge or more modes")
+        raise ValueError(f"D must be < the number of non-zero modes ({n_modes:g}, from {modes}) for a ridgeless "
+                         f"curve (ridge=0); got D up to {D[bad].max():g}: add a ridge or more modes")
     order = None if eta.size < 2 or np.all(eta[:-1] >= eta[1:]) else np.argsort(-eta, kind="stable")
     es = eta if order is None else eta[order]
     cs = cnt if order is None else cnt[order]
@@ -303,8 +314,7 @@ def _prepare(eta: np.ndarray, cnt: np.ndarray, D: np.ndarray, lam: np.ndarray):
 
 
 def _make_sums(method: str, eta, cnt, v=None):
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {', '.join(_METHODS)}, got {method!r}")
+    check_choice(method, "method", _METHODS)
     return _ResolventSums(eta, cnt, v) if method == "series" else _DirectSums(eta, cnt, v)
 
 
@@ -321,11 +331,12 @@ def solve_kappa(eigenvalues, D, *, ridge=0.0, counts=None, rtol: float = 1e-12, 
     ridge : float or array_like
         λ >= 0 in (K + λI) for the unnormalised Gram matrix; scalar or one per D.
     counts : array_like, optional
-        Multiplicities of the eigenvalues (default 1).
+        Multiplicities of the eigenvalues (finite, > 0, one per eigenvalue; default 1).
     rtol : float
-        Newton stops when the step in log κ is below ``rtol``.
+        Newton stops when the step in log κ is below ``rtol``, in (0, 0.1].
     max_iter : int
-        Iteration cap (the bracket halves at least every other step).
+        Iteration cap, integer >= 1 (the bracket halves at least every other step); ValueError if
+        κ has not converged by then.
     method : {'series', 'direct'}
         'series' (default): the sums Σ_k η_k/(Dη_k + κ) are evaluated mode by mode only near the
         resolution scale η ≈ κ/D and through convergent power series (truncated below double
@@ -348,11 +359,18 @@ def solve_kappa(eigenvalues, D, *, ridge=0.0, counts=None, rtol: float = 1e-12, 
     >>> float(solve_kappa(k ** -2, 100.0)[0]) > 0
     True
     """
-    eta = np.asarray(check_eigenvalues(eigenvalues) if counts is None else np.asarray(eigenvalues, dtype=float))
-    cnt = np.ones_like(eta) if counts is None else np.asarray(counts, dtype=float)
+    if counts is None:
+        eta = check_eigenvalues(eigenvalues)
+        cnt = np.ones_like(eta)
+    else:
+        eta = _check_modes(eigenvalues)
+        cnt = _check_weights(counts, "counts", eta.size, positive=True)
     D = _check_D(D)
     lam = _check_nonneg("ridge", ridge, D.size)
-    n_modes, trace, top = _prepare(eta, cnt, D, lam)
+    rtol = check_real(rtol, "rtol", lo=0.0, hi=0.1, lo_open=True)
+    max_iter = check_int(max_iter, "max_iter", lo=1)
+    check_choice(method, "method", _METHODS)
+    n_modes, trace, top = _prepare(eta, cnt, D, lam, "eigenvalues" if counts is None else "counts")
     kappa, _ = _kappa_newton(_make_sums(method, eta, cnt), n_modes, trace, top, D, lam, rtol, max_iter)
     return kappa
 
@@ -413,16 +431,8 @@ def learning_curve(eigenvalues, target_power, D, *, ridge=0.0, noise: float = 0.
     >>> round(float(learning_curve(k ** -2, k ** -2, 100).error[0]), 3)
     0.024
     """
-    check_eigenvalues(eigenvalues)  # door check (finite, > 0, non-empty)
-    eta_raw = np.asarray(eigenvalues, dtype=float).ravel()
-    try:
-        v_in = np.asarray(target_power, dtype=float).ravel()
-    except (TypeError, ValueError):
-        raise ValueError("target_power must be numeric") from None
-    if v_in.shape != eta_raw.shape:
-        raise ValueError(f"target_power must have the same length as eigenvalues ({eta_raw.size}), got {v_in.size}")
-    if not np.all(np.isfinite(v_in)) or np.any(v_in < 0):
-        raise ValueError("target_power must be finite and >= 0")
+    eta_raw = _check_modes(eigenvalues)  # door check (finite, > 0, non-empty)
+    v_in = _check_weights(target_power, "target_power", eta_raw.size)
     if eta_raw.size > 1 and not np.all(eta_raw[:-1] >= eta_raw[1:]):
         order = np.argsort(-eta_raw, kind="stable")
         eta, v = eta_raw[order], v_in[order]
@@ -430,10 +440,9 @@ def learning_curve(eigenvalues, target_power, D, *, ridge=0.0, noise: float = 0.
         eta, v = eta_raw, v_in
     D = _check_D(D)
     lam = _check_nonneg("ridge", ridge, D.size)
-    if not (np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be finite and >= 0, got {noise!r}")
-    if not (np.isfinite(merge_rtol) and 0 <= merge_rtol <= 0.1):
-        raise ValueError(f"merge_rtol must be in [0, 0.1], got {merge_rtol!r}")
+    noise = check_real(noise, "noise", lo=0.0)
+    merge_rtol = check_real(merge_rtol, "merge_rtol", lo=0.0, hi=0.1)
+    check_choice(method, "method", _METHODS)
     if merge_rtol:
         eta_c, cnt, eta_v, v_sum = compress_modes(eta, v, merge_rtol)
         n_modes, trace, top = _prepare(eta_c, cnt, D, lam)
@@ -527,14 +536,10 @@ def asymptotic_exponent(b: float, a: float, *, ridge: float = 0.0, noise: float 
     >>> asymptotic_exponent(2.0, 2.0, noise=0.1).exponent is None
     True
     """
-    if not (np.isfinite(b) and b > 1):
-        raise ValueError(f"b (eigenvalue decay exponent) must be > 1, got {b!r}")
-    if not (np.isfinite(a) and a > 1):
-        raise ValueError(f"a (target-power decay exponent) must be > 1, got {a!r}")
-    if not (np.isfinite(ridge) and ridge >= 0):
-        raise ValueError(f"ridge must be finite and >= 0, got {ridge!r}")
-    if not (np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be finite and >= 0, got {noise!r}")
+    b = check_real(b, "b", lo=1.0, lo_open=True)  # eigenvalue decay exponent
+    a = check_real(a, "a", lo=1.0, lo_open=True)  # target-power decay exponent
+    ridge = check_real(ridge, "ridge", lo=0.0)
+    noise = check_real(noise, "noise", lo=0.0)
     tail, sat = a - 1.0, 2.0 * b
     base = min(tail, sat)
     term = ("unlearned tail Σ_{k>D} v_k ~ D^(1−a)" if tail < sat else
@@ -583,10 +588,8 @@ def noise_floor(b: float, noise: float) -> float:
     >>> round(noise_floor(2.0, 0.1), 12)
     0.1
     """
-    if not (np.isfinite(b) and b > 1):
-        raise ValueError(f"b must be > 1, got {b!r}")
-    if not (np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be finite and >= 0, got {noise!r}")
+    b = check_real(b, "b", lo=1.0, lo_open=True)
+    noise = check_real(noise, "noise", lo=0.0)
     return float(noise * (b - 1.0))
 
 
@@ -622,18 +625,15 @@ def per_sample_ridge_floor(eigenvalues, target_power, ridge_per_sample: float) -
     >>> round(per_sample_ridge_floor([1.0, 0.1], [1.0, 1.0], 0.1), 6)  # (1/11)² + 1/4
     0.258264
     """
-    eta = np.asarray(eigenvalues, dtype=float)
-    check_eigenvalues(eta)
-    v = np.asarray(target_power, dtype=float)
-    if v.shape != eta.shape or not np.all(np.isfinite(v)) or np.any(v < 0):
-        raise ValueError("target_power must be finite, >= 0 and match eigenvalues in length")
-    if not (np.isfinite(ridge_per_sample) and ridge_per_sample > 0):
-        raise ValueError(f"ridge_per_sample must be > 0, got {ridge_per_sample!r}")
-    lp = float(ridge_per_sample)
-    return float(np.sum(v * lp * lp / (eta + lp) ** 2))
+    eta = _check_modes(eigenvalues)
+    v = _check_weights(target_power, "target_power", eta.size)
+    lp = check_real(ridge_per_sample, "ridge_per_sample", lo=0.0, lo_open=True)
+    r = lp / (eta + lp)  # in (0, 1]: no overflow for a huge ridge
+    return float(np.sum(v * r * r))
 
 
-def learning_curve_exponent(eigenvalues, target_power, D, *, ridge=0.0, noise: float = 0.0, n_boot: int = 0):
+def learning_curve_exponent(eigenvalues, target_power, D, *, ridge=0.0, noise: float = 0.0, n_boot: int = 0,
+                            rng: np.random.Generator | int | None = None):
     """Fit E_g(D) ∝ D^−α on the theory curve over the given D values (a pure power law, no offset).
 
     Evaluate the learning-curve equations on the measured spectrum and fit, rather than min(a−1, 2b) from two separate fits.
@@ -652,12 +652,21 @@ def learning_curve_exponent(eigenvalues, target_power, D, *, ridge=0.0, noise: f
     noise : float, optional
         Label-noise variance σ².
     n_boot : int, optional
-        Bootstrap resamples for the interval (0: none).
+        Bootstrap resamples for the interval, integer in [0, 100000] (0: the asymptotic interval).
+    rng : None, int or numpy.random.Generator, optional
+        Seed (>= 0) or Generator for the bootstrap.
 
     Returns
     -------
     PowerLawFit
         The fitted exponent ``alpha`` (E_g ∝ D^−alpha) and its amplitude.
+
+    Raises
+    ------
+    ValueError
+        On bad arguments (``D`` needs at least 4 distinct values), and when the curve over ``D`` is
+        not a decaying power law (flat or rising: e.g. a ``noise`` or ``ridge`` floor dominates), whose
+        exponent is not defined.
 
     References
     ----------
@@ -677,5 +686,13 @@ def learning_curve_exponent(eigenvalues, target_power, D, *, ridge=0.0, noise: f
     """
     from nsl.theory.fitting import fit_power_law
 
-    lc = learning_curve(eigenvalues, target_power, D, ridge=ridge, noise=noise)
-    return fit_power_law(lc.D, lc.error, offset=False, n_boot=n_boot)
+    d = _check_D(D)
+    if np.unique(d).size < 4:
+        raise ValueError(f"D must hold at least 4 distinct sample sizes for a fit, got {np.unique(d).size}")
+    n_boot, _ = check_boot(n_boot, 0.95)
+    lc = learning_curve(eigenvalues, target_power, d, ridge=ridge, noise=noise)
+    fit = fit_power_law(lc.D, lc.error, offset=False, n_boot=n_boot, rng=rng)
+    if fit.message:  # flat or rising: no exponent (the fit's interval would be (0, inf))
+        raise ValueError(f"the learning curve over D in [{d.min():g}, {d.max():g}] is not a decaying power law "
+                         f"({fit.message}); a noise = {noise!r} or ridge floor may dominate it")
+    return fit

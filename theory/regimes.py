@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nsl.theory._checks import check_broadcast, check_choice, check_real_array
 from nsl.theory.spectra import check_eigenvalues
 
 __all__ = [
@@ -44,6 +45,25 @@ def _pos(name: str, v, strict: bool = True) -> float:
     if not math.isfinite(f) or (f <= 0 if strict else f < 0):
         raise ValueError(f"{name} must be finite and {'> 0' if strict else '>= 0'}, got {v!r}")
     return f
+
+
+def _sizes(name: str, v, lo: float, lo_open: bool) -> np.ndarray:
+    """Sizes (scalar or array, non-empty), finite and > lo (``lo_open``) or >= lo, as a float array."""
+    a = check_real_array(v, name, min_size=1)
+    if np.any(a <= lo) if lo_open else np.any(a < lo):
+        raise ValueError(f"{name} must be finite and {'>' if lo_open else '>='} {lo:g}, got min {a.min():g}")
+    return a
+
+
+def _check_n(eigenvalues, n) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (descending) and sizes n in (0, S), a scalar or a non-empty 1-D array."""
+    lam = check_eigenvalues(eigenvalues)
+    n = np.atleast_1d(check_real_array(n, "n", min_size=1))
+    if n.ndim != 1:
+        raise ValueError(f"n must be a scalar or a 1-D array, got shape {n.shape}")
+    if np.any(n <= 0) or np.any(n >= lam.size):
+        raise ValueError(f"n must be in (0, S={lam.size}) (S = number of eigenvalues)")
+    return lam, n
 
 
 # --------------------------------------------------------------------------- exponents
@@ -126,10 +146,8 @@ def variance_limited_exponent(variable: str = "D", model: str = "linear") -> flo
     >>> variance_limited_exponent("D"), variance_limited_exponent("P", "deep")
     (1.0, 0.5)
     """
-    if variable not in ("D", "P", "width"):
-        raise ValueError(f"variable must be 'D', 'P' or 'width', got {variable!r}")
-    if model not in ("linear", "deep"):
-        raise ValueError(f"model must be 'linear' or 'deep', got {model!r}")
+    check_choice(variable, "variable", ("D", "P", "width"))
+    check_choice(model, "model", ("linear", "deep"))
     if variable == "P" and model == "deep":
         return 0.5
     return 1.0
@@ -185,8 +203,7 @@ def predict_regimes(*, alpha_K: float | None = None, d: float | None = None, mod
     """
     if (alpha_K is None) == (d is None):
         raise ValueError("give exactly one of alpha_K (spectrum exponent) or d (manifold dimension)")
-    if model not in ("linear", "deep"):
-        raise ValueError(f"model must be 'linear' or 'deep', got {model!r}")
+    check_choice(model, "model", ("linear", "deep"))
     if alpha_K is not None:
         a = resolution_exponent_from_spectrum(alpha_K)
         src = f"spectrum: lambda_i ~ i^-(1+{a:g})"
@@ -230,10 +247,7 @@ def rf_kappa(eigenvalues, n) -> np.ndarray:
     """
     from nsl.theory.learning_curves import solve_kappa
 
-    lam = check_eigenvalues(eigenvalues)
-    n = np.atleast_1d(np.asarray(n, dtype=float))
-    if not np.all(np.isfinite(n)) or np.any(n <= 0) or np.any(n >= lam.size):
-        raise ValueError(f"n must be in (0, S={lam.size}) (S = number of eigenvalues)")
+    lam, n = _check_n(eigenvalues, n)
     # Σ λ/(λ+κ) = n  <=>  Σ λ/(nλ + nκ) = 1: the ridgeless κ-equation at D = n with κ_BCP = n κ_n
     return solve_kappa(lam, n) / n
 
@@ -267,7 +281,7 @@ def rf_limit_loss(eigenvalues, n) -> np.ndarray:
     >>> np.round(rf_limit_loss(lam, [10, 100]), 4).tolist()
     [0.2232, 0.0238]
     """
-    n = np.atleast_1d(np.asarray(n, dtype=float))
+    _, n = _check_n(eigenvalues, n)
     return n * rf_kappa(eigenvalues, n)
 
 
@@ -300,10 +314,9 @@ def finite_size_factor(P, D, exact: bool = True) -> np.ndarray:
     >>> float(finite_size_factor(5, 5))
     inf
     """
-    P = np.asarray(P, dtype=float)
-    D = np.asarray(D, dtype=float)
-    if np.any(~np.isfinite(P)) or np.any(P < 1) or np.any(~np.isfinite(D)) or np.any(D < 1):
-        raise ValueError("P and D must be finite and >= 1")
+    P = _sizes("P", P, 1.0, False)
+    D = _sizes("D", D, 1.0, False)
+    check_broadcast(P=P, D=D)
     mx, mn = np.maximum(P, D), np.minimum(P, D)
     with np.errstate(divide="ignore"):
         if exact:
@@ -350,14 +363,16 @@ def rf_loss(eigenvalues, P, D, *, exact_factor: bool = True) -> np.ndarray:
     ([0.0964, 0.0264], True)
     """
     lam = check_eigenvalues(eigenvalues)
-    P = np.asarray(P, dtype=float)
-    D = np.asarray(D, dtype=float)
+    P = _sizes("P", P, 1.0, False)
+    D = _sizes("D", D, 1.0, False)
+    check_broadcast(P=P, D=D)
     if np.any(P > lam.size):
-        raise ValueError(f"P must be <= S = {lam.size} (number of teacher features), got max {P.max():g}")
+        raise ValueError(f"P must be <= S = {lam.size} (number of teacher features: the length of eigenvalues), "
+                         f"got max {P.max():g}")
     fac = finite_size_factor(P, D, exact=exact_factor)
     n = np.minimum(P, D)
     if np.any(n >= lam.size):
-        raise ValueError(f"min(P, D) must be < S = {lam.size}")
+        raise ValueError(f"min(P, D) must be < S = {lam.size} (the length of eigenvalues)")
     un, inv = np.unique(n, return_inverse=True)
     lim = rf_limit_loss(lam, un)[inv].reshape(n.shape)
     return lim * fac
@@ -416,9 +431,7 @@ def rf_asymptote(n, alpha: float) -> np.ndarray:
     >>> np.round(rf_asymptote([10, 100], 1.0), 5).tolist()
     [0.24674, 0.02467]
     """
-    n = np.asarray(n, dtype=float)
-    if np.any(~np.isfinite(n)) or np.any(n <= 0):
-        raise ValueError("n must be finite and > 0")
+    n = _sizes("n", n, 0.0, True)
     return c_alpha(alpha) * n ** (-float(alpha))
 
 
@@ -456,15 +469,13 @@ def classify_regime(P, D, *, vary: str = "D", ratio: float = 5.0, S: int | None 
     >>> classify_regime(100, [10, 50, 1000]).tolist()
     ['resolution-limited (data)', 'crossover', 'variance-limited (data)']
     """
-    if vary not in ("D", "P"):
-        raise ValueError(f"vary must be 'D' or 'P', got {vary!r}")
+    check_choice(vary, "vary", ("D", "P"))
     ratio = _pos("ratio", ratio)
     if ratio < 1:
         raise ValueError(f"ratio must be >= 1, got {ratio}")
-    P = np.asarray(P, dtype=float)
-    D = np.asarray(D, dtype=float)
-    if np.any(~np.isfinite(P)) or np.any(P <= 0) or np.any(~np.isfinite(D)) or np.any(D <= 0):
-        raise ValueError("P and D must be finite and > 0")
+    P = _sizes("P", P, 0.0, True)
+    D = _sizes("D", D, 0.0, True)
+    check_broadcast(P=P, D=D)
     x, y = (D, P) if vary == "D" else (P, D)
     tag = "data" if vary == "D" else "model"
     P, D = np.broadcast_arrays(P, D)
@@ -502,8 +513,8 @@ def duality_ratio(loss_PD, loss_DP) -> np.ndarray:
     >>> duality_ratio([1.0, 2.0], [1.0, 1.0]).tolist()
     [1.0, 2.0]
     """
-    a = np.asarray(loss_PD, dtype=float)
-    b = np.asarray(loss_DP, dtype=float)
-    if a.shape != b.shape or np.any(~np.isfinite(a)) or np.any(~np.isfinite(b)) or np.any(a <= 0) or np.any(b <= 0):
+    a = check_real_array(loss_PD, "loss_PD")
+    b = check_real_array(loss_DP, "loss_DP")
+    if a.shape != b.shape or np.any(a <= 0) or np.any(b <= 0):
         raise ValueError("loss_PD and loss_DP must be finite, > 0 and of equal shape")
     return a / b

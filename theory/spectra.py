@@ -9,9 +9,12 @@ Conventions (stated once, used across nsl):
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from nsl.theory._checks import check_boot, check_choice, check_int, check_real, check_real_array
 
 __all__ = ["Spectrum", "power_law_spectrum", "spectrum_from_eigenvalues"]
 
@@ -71,8 +74,9 @@ def power_law_spectrum(L: int, beta: float, *, N: int, normalize: str = "trace")
     Parameters
     ----------
     L : number of distinct eigenvalues, 1 <= L <= N, and L must divide N.
-    beta : spectral exponent β > 0 (β = 0 is allowed only with L = 1, the isotropic case).
-    N : input dimension.
+    beta : spectral exponent β > 0 (β = 0 is allowed only with L = 1, the isotropic case), finite,
+        with (1 + β)·ln L <= 700 (no underflow to 0).
+    N : input dimension, integer in [1, 2^53].
     normalize : ``"trace"`` (Tr Σ = N) or ``"top"`` (λ_1 = 1).
 
     Returns
@@ -93,16 +97,17 @@ def power_law_spectrum(L: int, beta: float, *, N: int, normalize: str = "trace")
     >>> s.L, s.N, round(s.trace, 6), s.multiplicities.tolist()
     (4, 8, 8.0, [2, 2, 2, 2])
     """
-    if not isinstance(N, (int, np.integer)) or N < 1:
-        raise ValueError(f"N must be an integer >= 1, got {N!r}")
-    if not isinstance(L, (int, np.integer)) or not (1 <= L <= N):
-        raise ValueError(f"L must be an integer in [1, N={N}], got {L!r}")
+    N = check_int(N, "N", lo=1, hi=2**53)
+    L = check_int(L, "L", lo=1, hi=N)
     if N % L:
         raise ValueError(f"L must divide N: N={N}, L={L} leaves remainder {N % L}")
-    if not np.isfinite(beta) or beta < 0 or (beta == 0 and L > 1):
+    beta = check_real(beta, "beta", lo=0.0)
+    if beta == 0 and L > 1:
         raise ValueError(f"beta must be finite and > 0 (0 only with L=1), got {beta!r}")
-    if normalize not in ("trace", "top"):
-        raise ValueError(f"normalize must be 'trace' or 'top', got {normalize!r}")
+    check_choice(normalize, "normalize", ("trace", "top"))
+    if L > 1 and (1.0 + beta) * np.log(L) > 700.0:
+        raise ValueError(f"beta = {beta:g} is too large for L = {L}: L^-(1+beta) underflows (needs "
+                         f"(1 + beta)·ln L <= 700)")
     lam = np.arange(1, L + 1, dtype=float) ** (-(1.0 + beta))
     mult = np.full(L, N // L, dtype=np.int64)
     if normalize == "trace":
@@ -137,14 +142,8 @@ def spectrum_from_eigenvalues(eigenvalues: np.ndarray, *, rtol: float = 1e-10) -
     >>> spectrum_from_eigenvalues([1.0, 0.5, 1.0, 0.5, 0.5]).multiplicities.tolist()
     [2, 3]
     """
-    ev = np.asarray(eigenvalues, dtype=float).ravel()
-    if ev.size == 0:
-        raise ValueError("eigenvalues must be non-empty")
-    if not np.all(np.isfinite(ev)) or np.any(ev <= 0):
-        raise ValueError("eigenvalues must be finite and > 0")
-    if not (0 <= rtol < 1):
-        raise ValueError(f"rtol must be in [0, 1), got {rtol}")
-    ev = np.sort(ev)[::-1]
+    ev = check_eigenvalues(eigenvalues)  # sorted descending
+    check_real(rtol, "rtol", lo=0.0, hi=1.0, hi_open=True)
     # a new group starts where the relative gap to the previous value exceeds rtol
     gaps = np.abs(np.diff(ev)) > rtol * np.abs(ev[:-1])
     starts = np.concatenate([[0], np.nonzero(gaps)[0] + 1])
@@ -271,8 +270,7 @@ def covariance_spectrum(X, *, center: bool = True, vectors: bool = False, rtol: 
         raise ValueError(f"X must be 2-D (n_samples >= 2, n_features >= 1), got shape {X.shape}")
     if not np.all(np.isfinite(X)):
         raise ValueError("X must be finite (no NaN or inf)")
-    if not (0 <= rtol < 1):
-        raise ValueError(f"rtol must be in [0, 1), got {rtol}")
+    rtol = check_real(rtol, "rtol", lo=0.0, hi=1.0, hi_open=True)
     n, d = X.shape
     Xc = X - X.mean(0) if center else X
     if d <= n or vectors:
@@ -325,8 +323,7 @@ def gram_spectrum(K, *, vectors: bool = True, rtol: float = 1e-12) -> EmpiricalS
     scale = float(np.abs(K).max()) or 1.0
     if np.abs(K - K.T).max() > 1e-8 * scale:
         raise ValueError("K must be symmetric")
-    if not (0 <= rtol < 1):
-        raise ValueError(f"rtol must be in [0, 1), got {rtol}")
+    rtol = check_real(rtol, "rtol", lo=0.0, hi=1.0, hi_open=True)
     n = K.shape[0]
     w, U = np.linalg.eigh(0.5 * (K + K.T) / n)
     w, U = _positive_part(w, U if vectors else None, rtol)
@@ -388,7 +385,8 @@ class SpectrumFit:
     """λ_i ≈ B·i^−(1+alpha) on mode indices ``window`` = (first, last), 1-based inclusive.
 
     ``alpha`` is α_K (Bahri et al. 2024, eq. 3), ``decay`` = 1 + α_K the exponent of the
-    eigenvalues, ``alpha_ci`` the bootstrap interval of α_K from :func:`nsl.theory.fitting.fit_power_law`,
+    eigenvalues, ``alpha_ci`` the bootstrap interval of α_K from :func:`nsl.theory.fitting.fit_power_law`
+    (the asymptotic one when n_boot = 0),
     ``max_log_dev`` the largest |log residual| of the log-binned spectrum in the window.
     """
 
@@ -411,6 +409,22 @@ class SpectrumFit:
                 "max_log_dev": self.max_log_dev, "n_points": self.n_points}
 
 
+_MAX_PER_DECADE = 1000  # log-binned points per decade: more than the modes of any decade a fit uses
+
+
+def _check_window(window, n: int, what: str) -> tuple[int, int]:
+    """``window`` = (first, last): a pair of 1-based mode indices with 1 <= first < last <= n = len(what)."""
+    if isinstance(window, (str, bytes, dict)) or not hasattr(window, "__len__"):
+        raise TypeError(f"window must be a pair (first, last) of 1-based mode indices, got {window!r:.80}")
+    if len(window) != 2:
+        raise ValueError(f"window must be a pair (first, last) of 1-based mode indices, got {len(window)} values")
+    first = check_int(window[0], "window[0]", lo=1)
+    last = check_int(window[1], "window[1]", lo=1)
+    if not first < last <= n:
+        raise ValueError(f"window must satisfy 1 <= first < last <= {n} (the number of {what}), got {tuple(window)!r}")
+    return first, last
+
+
 def _log_bins(lo: int, hi: int, per_decade: int) -> np.ndarray:
     """Distinct integer mode indices in [lo, hi], roughly ``per_decade`` per decade (all if few)."""
     if hi - lo + 1 <= 3 * per_decade:
@@ -431,11 +445,12 @@ def fit_spectrum_exponent(eigenvalues, window: tuple[int, int] | None = None, *,
     n_samples : when the spectrum was estimated from n samples, the automatic window stops at n/2
         (the finite-sample tail is unreliable; Bahri et al. 2024, arXiv 2102.06701, Fig. 2b fits
         the middle of the spectrum).
-    skip : the automatic window starts after the first ``skip`` modes (>= 0).
-    min_decades : the automatic window must span at least this many decades (> 0).
-    tol : largest allowed |log residual| of the log-binned spectrum in the automatic window (> 0).
-    per_decade : log-binned points per decade used by the fit (>= 4).
-    n_boot, ci, rng : passed to :func:`nsl.theory.fitting.fit_power_law` (residual bootstrap).
+    skip : the automatic window starts after the first ``skip`` modes (integer >= 0).
+    min_decades : the automatic window must span at least this many decades (finite, > 0).
+    tol : largest allowed |log residual| of the log-binned spectrum in the automatic window (finite, > 0).
+    per_decade : log-binned points per decade used by the fit (integer in [4, 1000]).
+    n_boot, ci, rng : passed to :func:`nsl.theory.fitting.fit_power_law` (residual bootstrap;
+        n_boot = 0: the asymptotic interval).
 
     Automatic window: among windows [i_lo, i_hi] on the log-binned indices inside
     [skip + 1, n_max] (n_max = n_samples/2 or the number of modes), the one spanning most decades
@@ -469,21 +484,16 @@ def fit_spectrum_exponent(eigenvalues, window: tuple[int, int] | None = None, *,
 
     ev = check_eigenvalues(eigenvalues)
     N = ev.size
-    for nm, v, ok, rng_txt in (("skip", skip, isinstance(skip, (int, np.integer)) and skip >= 0, ">= 0 integer"),
-                               ("per_decade", per_decade, isinstance(per_decade, (int, np.integer)) and per_decade >= 4,
-                                ">= 4 integer")):
-        if not ok:
-            raise ValueError(f"{nm} must be an {rng_txt}, got {v!r}")
-    if not (np.isfinite(min_decades) and min_decades > 0):
-        raise ValueError(f"min_decades must be > 0, got {min_decades!r}")
-    if not (np.isfinite(tol) and tol > 0):
-        raise ValueError(f"tol must be > 0, got {tol!r}")
+    skip = check_int(skip, "skip", lo=0)
+    per_decade = check_int(per_decade, "per_decade", lo=4, hi=_MAX_PER_DECADE)
+    min_decades = check_real(min_decades, "min_decades", lo=0.0, lo_open=True)
+    tol = check_real(tol, "tol", lo=0.0, lo_open=True)
+    check_boot(n_boot, ci)
+    if n_samples is not None:
+        n_samples = check_int(n_samples, "n_samples", lo=2)
     if window is not None:
-        try:
-            first, last = (int(window[0]), int(window[1]))
-        except (TypeError, ValueError, IndexError):
-            raise ValueError(f"window must be (first, last) mode indices, got {window!r}") from None
-        if not (1 <= first and last <= N and last - first + 1 >= 4):
+        first, last = _check_window(window, N, "eigenvalues")
+        if last - first + 1 < 4:
             raise ValueError(f"window must satisfy 1 <= first, last <= {N} (number of eigenvalues) and hold "
                              f">= 4 modes, got {window!r}")
         idx = _log_bins(first, last, per_decade)
@@ -493,14 +503,12 @@ def fit_spectrum_exponent(eigenvalues, window: tuple[int, int] | None = None, *,
     else:
         n_max = N
         if n_samples is not None:
-            if not (isinstance(n_samples, (int, np.integer)) and n_samples >= 2):
-                raise ValueError(f"n_samples must be an integer >= 2, got {n_samples!r}")
             n_max = min(N, n_samples // 2)
         lo0 = skip + 1
-        if n_max < lo0 * 10 ** min_decades:
-            raise ValueError(f"eigenvalues too short for the fit window: need at least "
-                             f"{int(np.ceil(lo0 * 10 ** min_decades))} usable modes (skip={skip}, "
-                             f"min_decades={min_decades}), have {n_max}")
+        if min_decades > 300 or n_max < lo0 * 10.0 ** min_decades:
+            need = f"{math.ceil(lo0 * 10.0 ** min_decades)}" if min_decades <= 300 else f"{lo0}·10^{min_decades:g}"
+            raise ValueError(f"eigenvalues too short for the fit window: need at least {need} usable modes "
+                             f"(skip={skip}, min_decades={min_decades:g}), have {n_max}")
         grid = _log_bins(lo0, n_max, per_decade)
         lx, ly = np.log(grid), np.log(ev[grid - 1])
         best = None
@@ -542,9 +550,10 @@ def fit_target_exponent(target_power, window: tuple[int, int], *, per_decade: in
     Parameters
     ----------
     target_power : per-mode target powers v_k >= 0 (e.g. from :func:`target_power`), mode 1 first.
-    window : (first, last) 1-based mode indices, inclusive, first < last.
-    per_decade : log-spaced bins per decade, integer >= 2.
-    n_boot, ci, rng : passed to :func:`nsl.theory.fitting.fit_power_law`.
+    window : (first, last) 1-based mode indices, inclusive, 1 <= first < last <= len(target_power).
+    per_decade : log-spaced bins per decade, integer in [2, 1000].
+    n_boot, ci, rng : passed to :func:`nsl.theory.fitting.fit_power_law` (n_boot = 0: asymptotic
+        interval).
 
     Returns
     -------
@@ -565,17 +574,10 @@ def fit_target_exponent(target_power, window: tuple[int, int], *, per_decade: in
     """
     from nsl.theory.fitting import fit_power_law
 
-    v = np.asarray(target_power, dtype=float).ravel()
-    if not np.all(np.isfinite(v)) or np.any(v < 0):
-        raise ValueError("target_power must be finite and >= 0")
-    try:
-        first, last = int(window[0]), int(window[1])
-    except (TypeError, ValueError, IndexError):
-        raise ValueError(f"window must be (first, last) mode indices, got {window!r}") from None
-    if not (1 <= first < last <= v.size):
-        raise ValueError(f"window must satisfy 1 <= first < last <= {v.size}, got {window!r}")
-    if not (isinstance(per_decade, (int, np.integer)) and per_decade >= 2):
-        raise ValueError(f"per_decade must be an integer >= 2, got {per_decade!r}")
+    v = check_real_array(target_power, "target_power", lo=0.0).ravel()
+    first, last = _check_window(window, v.size, "entries of target_power")
+    per_decade = check_int(per_decade, "per_decade", lo=2, hi=_MAX_PER_DECADE)
+    check_boot(n_boot, ci)
     nb = max(int(np.ceil(np.log10(last / first) * per_decade)), 4)
     edges = np.unique(np.round(np.geomspace(first, last + 1, nb + 1)).astype(int))
     xs, ys = [], []
