@@ -42,40 +42,45 @@ def plain_log_ticks(ax) -> None:
             axis.set_minor_formatter(NullFormatter())
 
 
-def scaling_panels(run, xkey: str, xlabel: str, exp_name: str, title: str):
-    """Shared by the N_D and N_M figures: three panels, markers, fitted lines, table."""
+def scaling_panels(run, xfield: str, xlabel: str, exp_name: str, title: str):
+    """Shared by the N_D and N_M figures: three panels, markers, fitted lines, table.
+
+    Reads the suite's records by name: ``run.result["curves"]``, each with ``label``, ``family``,
+    the abscissa ``xfield`` (``"n_d"`` or ``"n_params"``), ``mse`` (parameter -> [seed][point]) and
+    ``fits`` (parameter -> ``alpha``, ``ci_low``, ``ci_high``, ``amplitude``, ``x_low``, ``x_high``).
+    """
     from nsl.figures.canvas import new_figure
 
-    arr, meta = run.arrays, run.result
-    archs, params = meta["archs"], meta["params"]
-    sty = styles(archs, meta.get("arch_family", {}))
+    meta = run.result
+    curves, params = meta["curves"], meta["params"]
+    sty = styles([c["label"] for c in curves], {c["label"]: c["family"] for c in curves})
     fig, axes = new_figure(1, len(params), figsize=(4.6 * len(params), 4.0), squeeze=False)
     axes = axes[0]
-    table = {k: [] for k in ("arch", "param", "x", "gmean_mse", "fit_alpha", "fit_ci_lo", "fit_ci_hi")}
+    table: dict[str, list] = {k: [] for k in ("arch", "param", "x", "gmean_mse", "fit_alpha", "fit_ci_lo", "fit_ci_hi")}
     for j, p in enumerate(params):
         ax = axes[j]
-        for arch in archs:
-            x = np.asarray(arr[f"{arch}__{xkey}"], float)
-            mse = np.asarray(arr[f"{arch}__mse"], float)
-            y = np.exp(np.log(mse[..., j]).mean(0)) if mse.ndim == 3 else mse[:, j]
-            fit = arr[f"{arch}__fit"][j]
-            a, lo, hi, B, x0, x1 = fit[:6]
-            mk, color = sty[arch]
+        for cur in curves:
+            label = cur["label"]
+            x = np.asarray(cur[xfield], float)
+            y = np.exp(np.log(np.asarray(cur["mse"][p], float)).mean(0))  # geometric mean over seeds
+            fit = {k: (np.nan if v is None else v) for k, v in cur["fits"][p].items()}
+            a, lo, hi, B, x0, x1 = (float(fit[k]) for k in ("alpha", "ci_low", "ci_high", "amplitude", "x_low", "x_high"))
+            mk, color = sty[label]
             if np.all(np.isfinite([a, B, x0, x1])):
                 ax.loglog(x, y, mk, color=color, ms=6, mfc="none")
                 xf = np.geomspace(x0, x1, 50)
                 ax.loglog(xf, B * xf ** (-a), "-", color=color, lw=1.3,
-                          label=f"{arch}: {exp_name} = {a:.2f} [{lo:.2f}, {hi:.2f}]")
+                          label=f"{label}: {exp_name} = {a:.2f} [{lo:.2f}, {hi:.2f}]")
             else:
-                ax.loglog(x, y, mk, color=color, ms=6, mfc="none", label=f"{arch}: no power-law window")
+                ax.loglog(x, y, mk, color=color, ms=6, mfc="none", label=f"{label}: no power-law window")
             for xi, yi in zip(x, y):
-                table["arch"].append(arch)
+                table["arch"].append(label)
                 table["param"].append(p)
                 table["x"].append(float(xi))
                 table["gmean_mse"].append(float(yi))
-                table["fit_alpha"].append(float(a))
-                table["fit_ci_lo"].append(float(lo))
-                table["fit_ci_hi"].append(float(hi))
+                table["fit_alpha"].append(a)
+                table["fit_ci_lo"].append(lo)
+                table["fit_ci_hi"].append(hi)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(f"test MSE ({LABELS.get(p, p)}, standardised)")
         ax.set_title(f"({'abc'[j]}) {LABELS.get(p, p)}")

@@ -19,21 +19,23 @@ def make(ctx: FigureContext) -> FigureOutput:
     from nsl.figures.canvas import new_figure
 
     run = ctx.load_artifact("id_check")
-    arr, meta = run.arrays, run.result
+    meta = run.result
     fig, ax = new_figure(figsize=(5.6, 4.2))
     names = {1: r"$\theta$", 2: r"$\theta, J$", 3: r"$\theta, J, D$"}
-    table = {k: [] for k in ("d", "n_d", "gmean_mse", "fit_alpha", "fit_ci_lo", "fit_ci_hi")}
-    for d, color in zip((1, 2, 3), ("tab:purple", "tab:orange", "tab:gray")):
-        x = np.asarray(arr[f"d{d}__n_d"], float)
-        y = np.exp(np.log(np.asarray(arr[f"d{d}__mse"], float)).mean(0))
-        a, lo, hi, B, x0, x1 = arr["fit"][d - 1][:6]
+    table: dict[str, list] = {k: [] for k in ("d", "n_d", "gmean_mse", "fit_alpha", "fit_ci_lo", "fit_ci_hi")}
+    for cur, color in zip(meta["curves"], ("tab:purple", "tab:orange", "tab:gray")):
+        d = int(cur["label"].removeprefix("d="))
+        x = np.asarray(cur["n_d"], float)
+        y = np.exp(np.log(np.asarray(cur["mse"]["theta"], float)).mean(0))
+        fit = {k: (np.nan if v is None else v) for k, v in cur["fits"]["theta"].items()}
+        a, lo, hi, B, x0, x1 = (float(fit[k]) for k in ("alpha", "ci_low", "ci_high", "amplitude", "x_low", "x_high"))
         if np.all(np.isfinite([a, B, x0, x1])):
             ax.loglog(x, y, "o", color=color, mfc="none")
             xf = np.geomspace(x0, x1, 50)
             ax.loglog(xf, B * xf ** (-a), "-", color=color,
-                      label=f"free {names[d]}: " + r"$\alpha_D$" + f" = {a:.2f} [{lo:.2f}, {hi:.2f}] (4/d = {4 / d:.2f})")
+                      label=f"free {names.get(d, d)}: " + r"$\alpha_D$" + f" = {a:.2f} [{lo:.2f}, {hi:.2f}] (4/d = {4 / d:.2f})")
         else:
-            ax.loglog(x, y, "o", color=color, mfc="none", label=f"free {names[d]}: no power-law window")
+            ax.loglog(x, y, "o", color=color, mfc="none", label=f"free {names.get(d, d)}: no power-law window")
         for xi, yi in zip(x, y):
             for k, v in zip(table, (d, xi, yi, a, lo, hi)):
                 table[k].append(float(v))

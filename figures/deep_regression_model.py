@@ -14,10 +14,10 @@ from nsl.registry import figure
 @figure("deep-regression-model", suite="deep-regression")
 def make(ctx: FigureContext) -> FigureOutput:
     """Test MSE per parameter vs parameter count N_M, per architecture, with fitted exponents."""
-    run = ctx.load_artifact("model_sweep")
+    run = ctx.load_artifact("model_sweep")  # records: curves with n_params, mse, fits
     fig, table = scaling_panels(run, "n_params", r"parameters $N_M$", r"$\alpha_M$",
                                 f"deep regression on FIRE-relaxed spin textures ({run.result.get('preset')}): model-size "
-                                f"sweep at N_D = {run.result.get('model_nd')}")
+                                f"sweep at N_D = {run.result['model_n_d']}")
     return FigureOutput(fig, table, caption="Test MSE (standardised targets, one seed, each width at its searched learning "
                         "rate) against the parameter count N_M at fixed N_D (the largest of the data sweep), one marker "
                         "per family's width ladder; lines: pure power law over the fitted window, "

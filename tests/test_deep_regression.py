@@ -1,7 +1,6 @@
 """Suite deep-regression: presets, the sweep cell, fits, resume after a kill, end-to-end on a micro preset."""
 from __future__ import annotations
 
-import copy
 import functools
 import json
 import math
@@ -15,88 +14,98 @@ from nsl.validation import deep_regression as dr
 
 
 def test_presets_complete_and_consistent():
+    from dataclasses import fields
+
     from nsl.sims.networks import decades, model_ladder
     from nsl.sims.spin_textures import TextureSpec, moire_period
 
     assert {"quick", "medium", "full"} <= set(dr.PRESETS)
     for name, P in dr.PRESETS.items():
-        assert P["data_sizes"] == sorted(P["data_sizes"]) and len(P["data_sizes"]) >= 6, name
-        assert {v["family"] for v in P["archs"].values()} == set(P["ladders"]) == {"fcn", "resnet", "vit"}
-        assert sum(v["family"] == "fcn" for v in P["archs"].values()) == 2, name  # the paper's two FCN widths
-        assert P["id_check"]["arch"] in P["archs"] and len(P["lrs"]) >= 2
-        spec = TextureSpec.from_dict(P["spec"])  # refuses a box whose period does not fit the image
+        assert list(P.n_d) == sorted(P.n_d) and len(P.n_d) >= 6, name
+        assert {v.family for v in P.archs.values()} == set(P.ladders) == set(P.train) == {"fcn", "resnet", "vit"}
+        assert sum(v.family == "fcn" for v in P.archs.values()) == 2, name  # the paper's two FCN widths
+        assert P.id_arch in P.archs and len(P.lrs) >= 2
+        spec = TextureSpec.from_dict(P.box.spec())  # refuses a box whose period does not fit the image
         assert spec.generator == "fire", name  # physical data in every preset
         assert spec.size >= 2 * float(moire_period(spec.theta_deg[0])) - 1e-6, name  # >= 2 moire periods
-        assert P["model_nd"] == max(P["data_sizes"])  # the model sweep at the largest N_D
-        for v in P["archs"].values():
-            assert v["depth"] == P["ladders"][v["family"]]["depth"], name
+        assert P.model_n_d >= max(P.n_d)  # the model sweep at (at least) the largest N_D
+        assert P.capacity(3) == dr.cache_capacity(P) >= P.model_n_d
+        for v in P.archs.values():
+            assert v.depth == P.ladders[v.family].depth, name
     # every quick training cell is a medium cell: one store serves both
     q, m = dr.PRESETS["quick"], dr.PRESETS["medium"]
-    assert set(q["data_sizes"]) <= set(m["data_sizes"]) and set(q["seeds"]) <= set(m["seeds"])
-    assert all(q[k] == m[k] for k in ("spec", "archs", "train", "train_arch", "lrs", "n_val", "n_test", "shard"))
+    assert set(q.n_d) <= set(m.n_d) and set(q.seeds) <= set(m.seeds)
+    assert all(getattr(q, f.name) == getattr(m, f.name) for f in fields(dr.Preset)
+               if f.name in ("box", "archs", "train", "lrs", "n_val", "n_test", "shard", "stem_stride", "id_arch",
+                             "id_n_d", "id_seeds"))
+    data_and_id = {c.key for c in dr.cells(q) if c.seeds != (0,)}
+    assert data_and_id <= {c.key for c in dr.cells(m)}
     for name in ("medium", "full"):
         P = dr.PRESETS[name]
-        assert np.log10(P["data_sizes"][-1] / P["data_sizes"][0]) >= 2.0 and len(P["seeds"]) >= 3
-        for fam, lad in P["ladders"].items():
-            ld = model_ladder(fam, in_channels=2, image_size=P["spec"]["size"], n_out=3, widths=lad["widths"],
-                              depth=lad["depth"])
+        assert np.log10(P.n_d[-1] / P.n_d[0]) >= 2.0 and len(P.seeds) >= 3
+        for fam, lad in P.ladders.items():
+            ld = model_ladder(fam, in_channels=2, image_size=P.box.size, n_out=3, widths=lad.widths, depth=lad.depth)
             assert decades(ld) >= 1.5, (name, fam)
-    full_resnets = [v for v in dr.PRESETS["full"]["archs"].values() if v["family"] == "resnet"]
-    assert full_resnets == [{"family": "resnet", "width": 64, "depth": 2}]  # ResNet-18 at its real width
-    assert all("scaled down" in a for a, v in dr.PRESETS["medium"]["archs"].items() if v["family"] == "resnet")
+    full_resnets = [v for v in dr.PRESETS["full"].archs.values() if v.family == "resnet"]
+    assert full_resnets == [dr.Arch("resnet", 64, 2)]  # ResNet-18 at its real width
+    assert all("scaled down" in a for a, v in dr.PRESETS["medium"].archs.items() if v.family == "resnet")
+
+
+def test_every_cell_of_the_grid_is_keyed_by_physics_and_settings_only():
+    P = dr.PRESETS["quick"]
+    g = dr.grid(P)
+    assert len(g) == len(dr.cells(P)) * len(P.lrs)
+    # a cell shared by two sweeps (fcn-128 at model_n_d, the d=3 id cells) is one config, trained once
+    assert len({config_hash(c) for c in g}) == len({c.key for c in dr.cells(P)}) * len(P.lrs)
+    assert all(c["n_train"] in set(P.n_d) | set(P.id_n_d) | {P.model_n_d, P.model_n_d // 2} for c in g)
+    chosen = {c.key: P.lrs[0] for c in dr.cells(P)}
+    assert all(c["seed"] != 0 for c in dr.grid_seeds(P, chosen))
 
 
 def test_fit_recovers_exponent_and_flags_a_bend():
     g = np.random.default_rng(0)
     x = np.geomspace(64, 4096, 7)
     Y = 3.0 * x ** -1.5 * np.exp(0.05 * g.normal(size=(3, x.size)))
-    f = dr._fit(x, Y, 400, seed=1)
-    assert f["ci"][0] <= 1.5 <= f["ci"][1] and abs(f["alpha"] - 1.5) < 0.1
-    assert np.std(f["slopes"]) / f["alpha"] < 0.2
+    f = dr.fit_curve(x, Y, 400, seed=1)
+    assert f.ci_low <= 1.5 <= f.ci_high and abs(f.alpha - 1.5) < 0.1
+    assert np.std(f.slopes) / f.alpha < 0.2
     # a curve that bends onto a floor: the window shrinks or the local slopes spread
     Yb = Y + 3.0 * 2000.0 ** -1.5
-    fb = dr._fit(x, Yb, 100, seed=1)
-    spread = np.std(fb["slopes"]) / fb["alpha"]
-    assert fb["alpha"] < 1.4 or spread > 0.1
+    fb = dr.fit_curve(x, Yb, 100, seed=1)
+    spread = np.std(fb.slopes) / fb.alpha
+    assert fb.alpha < 1.4 or spread > 0.1
 
 
 def test_fit_excludes_the_plateau_and_names_the_bend():
     x = np.array([8, 16, 32, 64, 128, 256, 512, 1024], float)
     y = np.concatenate([[0.9, 0.8], 0.05 * (x[2:] / 32) ** -1.5])  # plateau, then a clean power law
     Y = np.vstack([y * 1.05, y / 1.05])
-    f = dr._fit(x, Y, 50, seed=0)
-    assert f["x_range"][0] >= 32 and abs(f["alpha"] - 1.5) < 0.05
-    assert "straight" in f["bend"] or "pre-asymptotic" in f["bend"]
+    f = dr.fit_curve(x, Y, 50, seed=0)
+    assert f.x_low >= 32 and abs(f.alpha - 1.5) < 0.05
+    assert "straight" in f.bend or "pre-asymptotic" in f.bend
     yf = 0.05 * (x / 8) ** -1.5 + 3e-4  # a floor at the top
-    ff = dr._fit(x, np.vstack([yf * 1.02, yf / 1.02]), 50, seed=0)
-    assert "flattens" in ff["bend"] or ff["x_range"][1] < 1024
-    assert math.isnan(dr._fit(x[:5], np.full((2, 5), 0.9), 10, seed=0)["alpha"])  # all on the plateau: no fit
+    ff = dr.fit_curve(x, np.vstack([yf * 1.02, yf / 1.02]), 50, seed=0)
+    assert "flattens" in ff.bend or ff.x_high < 1024
+    assert math.isnan(dr.fit_curve(x[:5], np.full((2, 5), 0.9), 10, seed=0).alpha)  # all on the plateau: no fit
 
 
 def _micro_preset():
-    P = copy.deepcopy(dr.PRESETS["quick"])
-    P.update({
-        "spec": {**P["spec"], "size": 16, "theta_deg": dr._theta_range(6.0, 8.0), "tol": 1e-3},
-        "n_val": 64, "n_test": 128, "shard": 256,
-        "data_sizes": [16, 32, 64, 128, 256, 512], "seeds": [0, 1],
-        "archs": {"fcn-8": {"family": "fcn", "width": 8, "depth": 1}, "fcn-16": {"family": "fcn", "width": 16, "depth": 1},
-                  "resnet-w1": {"family": "resnet", "width": 1, "depth": 1}, "vit-4": {"family": "vit", "width": 4, "depth": 1}},
-        "ladders": {"fcn": {"widths": [4, 8, 16], "depth": 1}, "resnet": {"widths": [1, 2], "depth": 1},
-                    "vit": {"widths": [4, 8], "depth": 1}},
-        "model_nd": 512, "lrs": [3e-3, 1e-2],
-        "train": {"batch_size": 32, "epochs": 1, "min_steps": 4, "max_steps": 8, "eval_every": 4, "patience": 2,
-                  "weight_decay": 1e-4, "warmup_frac": 0.05},
-        "train_arch": {},
-        "id_check": {"arch": "fcn-8", "data_sizes": [16, 32, 64, 128], "seeds": [0, 1]},
-        "n_boot": 30,
-        "band_check": {"data": True, "model": True},
-    })
-    return P
+    from dataclasses import replace
+
+    tr = dr.Train(batch_size=32, epochs=1, min_steps=4, max_steps=8, eval_every=4, patience=2)
+    return replace(
+        dr.PRESETS["quick"], box=dr.Box(size=16, L_M=(6.0, 8.0), J=(0.3, 0.6), tol=1e-3),
+        n_val=64, n_test=128, shard=256, n_d=(16, 32, 64, 128, 256, 512), seeds=(0, 1),
+        archs={"fcn-8": dr.Arch("fcn", 8, 1), "fcn-16": dr.Arch("fcn", 16, 1), "resnet-w1": dr.Arch("resnet", 1, 1),
+               "vit-4": dr.Arch("vit", 4, 1)},
+        ladders={"fcn": dr.Ladder((4, 8, 16), 1), "resnet": dr.Ladder((1, 2), 1), "vit": dr.Ladder((4, 8), 1)},
+        model_n_d=512, lrs=(3e-3, 1e-2), train={"fcn": tr, "resnet": tr, "vit": tr},
+        id_arch="fcn-8", id_n_d=(16, 32, 64, 128), id_seeds=(0, 1), n_boot=30, band_model=True)
 
 
 def _cell_config(P, **kw):
-    c = {"kind": "t", "data_seed": 0, "n_val": 64, "n_test": 128, "shard": 256, "train": P["train"],
-         "device": "cpu", "spec": {**P["spec"], "free": ["theta", "J"]}, "family": "fcn", "width": 8, "depth": 1,
+    c = {"kind": "t", "data_seed": 0, "n_val": 64, "n_test": 128, "shard": 256, "train": dr.train_settings(P, "fcn"),
+         "device": "cpu", "spec": P.box.spec(["theta", "J"]), "family": "fcn", "width": 8, "depth": 1,
          "lr": 3e-3, "seed": 0, "n_train": 100}
     c.update(kw)
     return c
@@ -119,7 +128,7 @@ def test_killed_sweep_resumes_without_retraining(tmp_path):
     P = _micro_preset()
     store = RunStore(tmp_path / "store")
     fn = functools.partial(dr.train_cell, cache_root=str(tmp_path / "ds"))
-    grid = [_cell_config(P, n_train=n, spec={**P["spec"], "free": ["theta", "J", "D"]}) for n in (32, 64, 128)]
+    grid = [_cell_config(P, n_train=n, spec=P.box.spec(dr.PARAMS)) for n in (32, 64, 128)]
     ctx = SuiteContext("deep-regression", store, executor="serial", progress=False)
     runs = ctx.sweep(fn, grid)
     stamps = [json.loads((r.path / "result.json").read_text())["created"] for r in runs]
@@ -164,8 +173,8 @@ def test_suite_end_to_end_micro(tmp_path, monkeypatch):
 
 def test_id_sizes_reuse_the_data_sweep_for_all_three_free():
     P = dr.PRESETS["quick"]
-    assert dr._id_sizes(P, ["theta"]) == sorted(P["id_check"]["data_sizes"])
-    assert set(P["data_sizes"]) <= set(dr._id_sizes(P, list(dr.PARAMS)))
+    assert P.id_sizes(["theta"]) == tuple(sorted(P.id_n_d))
+    assert set(P.n_d) <= set(P.id_sizes(dr.PARAMS))
 
 
 @pytest.mark.parametrize("preset", ["quick", "medium"])
@@ -173,6 +182,6 @@ def test_preset_box_has_domains(preset):
     # below the critical twist angle: FM and AF stacking domains in (nearly) every relaxed image of the box
     from nsl.sims.spin_textures import TextureSpec, domainless_fraction, generate
 
-    spec = TextureSpec.from_dict({**dr.PRESETS[preset]["spec"], "free": list(dr.PARAMS)})
+    spec = TextureSpec.from_dict(dr.PRESETS[preset].box.spec(dr.PARAMS))
     x, _ = generate(spec, 0, range(48), "test")
     assert domainless_fraction(x) <= 0.03

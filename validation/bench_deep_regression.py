@@ -80,28 +80,23 @@ def fire_side_by_side(spec, n: int, reps: int = 2, device: str = "cpu") -> tuple
     return reps * n / t_new, reps * n / t_old
 
 
-def _data_sweep_samples(P: dict, arch: dict) -> float:
+def _data_sweep_samples(P, arch) -> float:
     """Samples the preset's data sweep of one architecture trains on (all rates at seed 0, one rate otherwise)."""
     from nsl.sims.train import TrainConfig
     from nsl.validation.deep_regression import train_settings
 
-    cfg = TrainConfig(**train_settings(P, arch["family"]))
-    runs_per_nd = len(P["lrs"]) + len(P["seeds"]) - 1
-    return sum(cfg.steps_for(n) * cfg.batch_size for n in P["data_sizes"]) * runs_per_nd
+    cfg = TrainConfig(**train_settings(P, arch.family))
+    runs_per_nd = len(P.lrs) + len(P.seeds) - 1
+    return sum(cfg.steps_for(n) * cfg.batch_size for n in P.n_d) * runs_per_nd
 
 
 def _cold_quick(workers: int) -> tuple[float, float]:
     """(wall s of the whole cold quick suite, wall s of its texture generation alone), in fresh subprocesses."""
     with tempfile.TemporaryDirectory() as tmp:
-        code = ("import sys, time; from nsl.validation import deep_regression as dr; "
-                "from nsl.sims.texture_cache import fill_caches; P = dr.PRESETS['quick']; cap = dr.cache_capacity(P); "
-                "base = {'data_seed': P['data_seed'], 'capacity': cap, 'n_val': P['n_val'], 'n_test': P['n_test'], "
-                "'shard': P['shard']}; jobs = []\n"
-                "for free in (['theta'], ['theta', 'J'], ['theta', 'J', 'D']):\n"
-                "    _, c = dr._cache({**base, 'spec': {**P['spec'], 'free': free}}, sys.argv[1])\n"
-                "    need = cap if len(free) == 3 else max(P['id_check']['data_sizes'])\n"
-                "    jobs += [(c, 'train', need), (c, 'val', P['n_val']), (c, 'test', P['n_test'])]\n"
-                f"t = time.perf_counter(); fill_caches(jobs, workers={workers}); print(time.perf_counter() - t)")
+        code = ("import sys, time, types; from nsl.validation import deep_regression as dr; "
+                "ctx = types.SimpleNamespace(device='cpu', workers=" + str(workers) + "); "
+                "t = time.perf_counter(); dr.fill_datasets(dr.PRESETS['quick'], ctx, sys.argv[1]); "
+                "print(time.perf_counter() - t)")
         out = subprocess.run([sys.executable, "-c", code, os.path.join(tmp, "gen")], capture_output=True, text=True,
                              check=True)
         gen_s = float(out.stdout.strip().splitlines()[-1])
@@ -130,7 +125,7 @@ def bench(quick: bool = True, device: str = "cpu") -> list:
         warnings.simplefilter("ignore", UserWarning)  # the old box holds ~1 period at its longest: known
         old_box = TextureSpec(**OLD_BOX)
     for label, spec in (("old bench box", old_box),
-                        ("the full preset's box", TextureSpec.from_dict(PRESETS["full"]["spec"]))):
+                        ("the full preset's box", TextureSpec.from_dict(PRESETS["full"].box.spec()))):
         new, old = fire_side_by_side(spec, n, device=device)
         out.append(Measurement(f"FIRE 32^2 samples/s, one core, {label}", new, "samples/s",
                                "torch batched FIRE (the generator before issue 11), same run", old,
@@ -140,7 +135,7 @@ def bench(quick: bool = True, device: str = "cpu") -> list:
 
     # 2. training throughput per architecture (the preset's data-sweep networks, its image size)
     P = PRESETS["quick" if quick else "medium"]
-    size = P["spec"]["size"]
+    size = P.box.size
     g = np.random.default_rng(0)
     nt = 2048
     data = {"x_train": g.normal(size=(nt, 2, size, size)).astype(np.float32),
@@ -152,12 +147,12 @@ def bench(quick: bool = True, device: str = "cpu") -> list:
     if device == "cpu":
         torch.set_num_threads(1)
     try:
-        for label, a in P["archs"].items():
+        for label, a in P.archs.items():
             steps = 30
-            tr = train_settings(P, a["family"])
+            tr = train_settings(P, a.family)
             cfg = TrainConfig(**{**tr, "min_steps": steps, "max_steps": steps, "eval_every": steps, "patience": 1,
                                  "device": device})
-            r = train_regressor(a["family"], {"width": a["width"], "depth": a["depth"]}, data, cfg)
+            r = train_regressor(a.family, {"width": a.width, "depth": a.depth}, data, cfg)
             need = _data_sweep_samples(P, a) / (budget_s / 3 * procs)
             out.append(Measurement(f"train {label} ({size}^2) samples/s", r.samples_per_s, "samples/s",
                                    f"{'quick' if quick else 'medium'} data sweep of {label} in 1/3 of "

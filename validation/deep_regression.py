@@ -14,7 +14,7 @@ stacking domains coexist (below the critical twist angle); a row per preset chec
    MSE is that cell's rate, and the other seeds train at it (the paper's "adjustable
    learning-rate schedule"; warm-up + cosine decay, :mod:`nsl.sims.train`).
 2. Data-size sweep per architecture, several seeds; geometric mean over seeds (Fig. 1's metric).
-3. Model-size sweep per family (FCN, ResNet, ViT width ladders) at N_D = ``model_nd``; a row
+3. Model-size sweep per family (FCN, ResNet, ViT width ladders) at N_D = ``model_n_d``; a row
    checks that the widest network is not data-limited there (halving N_D barely moves its loss).
 4. Intrinsic dimension: θ alone free, then θ + J, then θ + J + D; θ's data exponent against
    the resolution-limited 4/d (Sharma & Kaplan, JMLR 23 (2022); Bahri et al. arXiv 2102.06701).
@@ -23,15 +23,22 @@ Exponents come from :func:`nsl.theory.fitting.fit_power_law` over the window cho
 :func:`nsl.theory.fitting.select_fit_window` (leave-largest-out extrapolation error), with
 case-bootstrap 95 % intervals over seeds; each row's note says where the curve bends (points
 before the window: pre-asymptotic onset; slopes flattening at the top: a floor).  The paper's
-band 1–2 is tested on that window; a value outside fails.  All sizes live in :data:`PRESETS`.
-Every training is one cell of ``ctx.sweep`` keyed by physics and training settings only (never a
-path), so a killed sweep resumes without retraining finished cells.
+band 1–2 is tested on that window; a value outside fails.
+
+Shape: :class:`Preset` (the only place sizes live) → :func:`cells` (what is trained) →
+:func:`grid` (the sweep's configs) → :func:`train_cell` (one training) → :func:`measure` (the
+curves and fits, as named records) → one ``rows_*`` function per check (:data:`CHECKS`) →
+:func:`run`.  N_D is called ``n_d`` from the preset to the figure.  Every training is one cell
+of ``ctx.sweep`` keyed by physics and training settings only (never a path), so a killed sweep
+resumes without retraining finished cells.
 """
 from __future__ import annotations
 
 import functools
 import math
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -40,95 +47,178 @@ from nsl.rows import Row
 
 SUITE = "deep-regression"
 PARAMS = ("theta", "J", "D")
+FREE_SETS = (("theta",), ("theta", "J"), ("theta", "J", "D"))  # the intrinsic-dimension check, d = 1, 2, 3
 DOMAINLESS_MAX = 0.03   # the largest allowed fraction of domain-less images in a preset's data
-NOT_DATA_LIMITED = 0.6  # widest net: MSE(model_nd) / MSE(model_nd / 2) at least this (data-limited with alpha >= 1: <= 0.5)
+NOT_DATA_LIMITED = 0.6  # widest net: MSE(model_n_d) / MSE(model_n_d / 2) at least this (data-limited with alpha >= 1: <= 0.5)
 PLATEAU = 0.5           # points whose MSE is above this (a constant predictor scores 1) have not started learning
+SPREAD_MAX = 0.5        # a power law has one slope: std of the local slopes / alpha over the fit window at most this
+BAND = (1.0, 2.0)       # Cadez & Kim: alpha between 1 and 2 (up to ~2.3)
 
 
-def _theta_range(L_lo: float, L_hi: float) -> list[float]:
+def theta_range(L_lo: float, L_hi: float) -> list[float]:
     """θ range (degrees) for moiré periods in [L_lo, L_hi] px (θ = 2 arcsin(1/(2L)))."""
     return [math.degrees(2 * math.asin(1 / (2 * L_hi))), math.degrees(2 * math.asin(1 / (2 * L_lo)))]
 
 
-# The physical box (sims.spin_textures docstring): K = 0.3, J_perp = -0.1 + 1.0 * moire, fixed moire origin (one
-# aligned supercell per image), open boundaries.  Measured domain-less fractions are rows of every run.
-_PHYS = {"generator": "fire", "K": 0.3, "jperp0": -0.1, "jperp1": 1.0, "D": [0.0, 0.4], "channels": "mz",
-         "tol": 1e-4, "max_iter": 3000, "random_origin": False}
+def period_range(theta_deg) -> tuple[float, float]:
+    """Moiré periods (px) at the ends of a θ range: the inverse of :func:`theta_range`."""
+    return (1 / (2 * math.sin(math.radians(theta_deg[1]) / 2)), 1 / (2 * math.sin(math.radians(theta_deg[0]) / 2)))
 
-# One place for every size of the experiment.
-PRESETS: dict[str, dict] = {
-    "quick": {
-        # 24^2 images, L_M 8-12 px: 2-3 moire periods across the image; J 0.3-0.6 keeps domains at L_M = 8.  Every
-        # training cell of quick is also a cell of medium (same data, settings and networks): one store serves both.
-        "spec": {**_PHYS, "size": 24, "theta_deg": _theta_range(8.0, 12.0), "J": [0.3, 0.6]},
-        "data_seed": 0, "n_val": 512, "n_test": 1024, "shard": 1024,
-        "data_sizes": [32, 64, 128, 256, 512, 1024],
-        "seeds": [0, 1],
-        "archs": {"fcn-32": {"family": "fcn", "width": 32, "depth": 3},
-                  "fcn-128": {"family": "fcn", "width": 128, "depth": 3},
-                  "resnet18-w4 (scaled down)": {"family": "resnet", "width": 4, "depth": 2},
-                  "vit-16": {"family": "vit", "width": 16, "depth": 2}},
-        "ladders": {"fcn": {"widths": [16, 32, 48, 128], "depth": 3}, "resnet": {"widths": [1, 2, 3, 4], "depth": 2},
-                    "vit": {"widths": [8, 16, 24, 32], "depth": 2}},
-        # the ResNet-18 layout (2 BasicBlocks per stage) at base width 4 (ResNet-18 proper: 64), its stem halving the
-        # image as ResNet-18's does (a quarter of the compute, the same parameter count)
-        "stem_stride": {"resnet": 2},
-        "model_nd": 1024,
-        "lrs": [3e-3, 1e-2],
-        # steps = epochs * N_D / batch clipped to [min_steps, max_steps], early stopping on the validation MSE
-        "train": {"batch_size": 64, "epochs": 30, "min_steps": 150, "max_steps": 800, "eval_every": 50,
-                  "patience": 5, "weight_decay": 1e-4, "warmup_frac": 0.05},
-        "train_arch": {"fcn": {"batch_size": 128, "epochs": 60, "min_steps": 300, "max_steps": 1000}},
-        "id_check": {"arch": "fcn-128", "data_sizes": [16, 32, 64, 128, 256, 512, 1024], "seeds": [0, 1]},
-        "n_boot": 400,
-        "band_check": {"data": True, "model": False},
-    },
+
+# ----------------------------------------------------------------------------- the preset
+@dataclass(frozen=True)
+class Box:
+    """The physical box (:mod:`nsl.sims.spin_textures`): K = 0.3, J_perp = −0.1 + 1.0·moiré, a fixed moiré origin
+    (one aligned supercell per image), open boundaries, FIRE relaxation; the images are m_z of both layers."""
+
+    size: int
+    L_M: tuple[float, float]  # moiré period range (px)
+    J: tuple[float, float]
+    D: tuple[float, float] = (0.0, 0.4)
+    K: float = 0.3
+    jperp0: float = -0.1
+    jperp1: float = 1.0
+    channels: str = "mz"
+    tol: float = 1e-4
+    max_iter: int = 3000
+
+    def spec(self, free=PARAMS) -> dict:
+        """The :class:`~nsl.sims.spin_textures.TextureSpec` dict with ``free`` parameters (the others at mid-range)."""
+        return {"generator": "fire", "K": self.K, "jperp0": self.jperp0, "jperp1": self.jperp1, "D": list(self.D),
+                "channels": self.channels, "tol": self.tol, "max_iter": self.max_iter, "random_origin": False,
+                "size": self.size, "theta_deg": theta_range(*self.L_M), "J": list(self.J), "free": list(free)}
+
+
+@dataclass(frozen=True)
+class Arch:
+    """One network of the data sweep (``family`` of :mod:`nsl.sims.networks`, its width and depth)."""
+
+    family: str
+    width: int
+    depth: int
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """The width ladder of one family for the model sweep."""
+
+    widths: tuple[int, ...]
+    depth: int
+
+
+@dataclass(frozen=True)
+class Train:
+    """Training settings (:class:`nsl.sims.train.TrainConfig`): steps = epochs·N_D/batch in [min_steps, max_steps]."""
+
+    batch_size: int = 64
+    epochs: int = 30
+    min_steps: int = 150
+    max_steps: int = 800
+    eval_every: int = 50
+    patience: int = 5
+    weight_decay: float = 1e-4
+    warmup_frac: float = 0.05
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in ("batch_size", "epochs", "min_steps", "max_steps", "eval_every",
+                                              "patience", "weight_decay", "warmup_frac")}
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Every size of the experiment (the only place they live)."""
+
+    box: Box
+    n_d: tuple[int, ...]  # N_D of the data sweep
+    seeds: tuple[int, ...]
+    archs: dict[str, Arch]  # label -> network of the data sweep (two FCN widths, a ResNet-18 layout, a ViT)
+    ladders: dict[str, Ladder]  # family -> width ladder of the model sweep
+    model_n_d: int  # N_D of the model sweep (and model_n_d // 2 for the widest net's data-limited row)
+    lrs: tuple[float, ...]  # the per-cell learning-rate grid
+    train: dict[str, Train]  # family -> training settings
+    id_arch: str  # the network of the intrinsic-dimension check (a label of archs)
+    id_n_d: tuple[int, ...]
+    id_seeds: tuple[int, ...]
+    n_val: int
+    n_test: int
+    shard: int
+    n_boot: int
+    band_model: bool  # alpha_M rows test the paper's band (True) or are information (a short ladder, one seed)
+    data_seed: int = 0
+    stem_stride: dict[str, int] = field(default_factory=dict)  # family -> stem stride (1 unless given)
+
+    def id_sizes(self, free) -> tuple[int, ...]:
+        """N_D of the intrinsic-dimension check for ``free``: with all three free the data sweep's too."""
+        sizes = set(self.id_n_d)
+        if len(free) == len(PARAMS):
+            sizes |= set(self.n_d)
+        return tuple(sorted(sizes))
+
+    def capacity(self, d: int) -> int:
+        """Training samples the texture cache with ``d`` free parameters must hold."""
+        return max(max(self.n_d), self.model_n_d, max(self.id_n_d)) if d == len(PARAMS) else max(self.id_n_d)
+
+
+_FCN_TRAIN = Train(batch_size=128, epochs=60, min_steps=300, max_steps=1000)
+_QUICK_TRAIN = {"fcn": _FCN_TRAIN, "resnet": Train(), "vit": Train()}
+
+PRESETS: dict[str, Preset] = {
+    # 24^2 images, L_M 8-12 px: 2-3 moire periods across the image; J 0.3-0.6 keeps domains at L_M = 8.  Every
+    # training cell of quick is also a cell of medium (same data, settings and networks): one store serves both.
+    # The ResNet-18 layout (2 BasicBlocks per stage) at base width 4 (ResNet-18 proper: 64), its stem halving the
+    # image as ResNet-18's does (a quarter of the compute, the same parameter count).
+    "quick": Preset(
+        box=Box(size=24, L_M=(8.0, 12.0), J=(0.3, 0.6)),
+        n_d=(32, 64, 128, 256, 512, 1024), seeds=(0, 1),
+        archs={"fcn-32": Arch("fcn", 32, 3), "fcn-128": Arch("fcn", 128, 3),
+               "resnet18-w4 (scaled down)": Arch("resnet", 4, 2), "vit-16": Arch("vit", 16, 2)},
+        ladders={"fcn": Ladder((16, 32, 48, 128), 3), "resnet": Ladder((1, 2, 3, 4), 2), "vit": Ladder((8, 16, 24, 32), 2)},
+        model_n_d=1024, lrs=(3e-3, 1e-2), train=_QUICK_TRAIN,
+        id_arch="fcn-128", id_n_d=(16, 32, 64, 128, 256, 512, 1024), id_seeds=(0, 1),
+        n_val=512, n_test=1024, shard=1024, n_boot=400, band_model=False, stem_stride={"resnet": 2}),
 }
 # medium: quick's box, networks, settings and intrinsic-dimension check, 2.1 decades of N_D, 3 seeds and longer width
 # ladders (<= 60 min on 2 idle CPU cores); its model sweep runs at the largest N_D
-PRESETS["medium"] = {
-    **PRESETS["quick"],
-    "data_sizes": [32, 64, 128, 256, 512, 1024, 2048, 4096],
-    "seeds": [0, 1, 2],
-    "ladders": {"fcn": {"widths": [16, 32, 64, 128, 256, 512], "depth": 3},
-                "resnet": {"widths": [1, 2, 4, 8], "depth": 2},
-                "vit": {"widths": [8, 16, 32, 64], "depth": 2}},
-    "model_nd": 4096,  # (the intrinsic-dimension check is quick's: FCN-128, N_D 16-1024, 2 seeds)
-    "n_boot": 1000,
-    "band_check": {"data": True, "model": True},
-}
-PRESETS["full"] = {
-    # for a GPU (`--device cuda`; hours on a CPU): 32^2 images, L_M 10-16 px (2-3.2 periods), J 0.3-0.8, 16x medium's
-    # largest N_D, ResNet-18 at its real width (base 64, CIFAR-style stride-1 stem).
-    "spec": {**_PHYS, "size": 32, "theta_deg": _theta_range(10.0, 16.0), "J": [0.3, 0.8]},
-    "data_seed": 0, "n_val": 4096, "n_test": 8192, "shard": 8192,
-    "data_sizes": [256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536],
-    "seeds": [0, 1, 2],
-    "archs": {"fcn-256": {"family": "fcn", "width": 256, "depth": 3},
-              "fcn-1024": {"family": "fcn", "width": 1024, "depth": 3},
-              "resnet18": {"family": "resnet", "width": 64, "depth": 2},
-              "vit-128": {"family": "vit", "width": 128, "depth": 4}},
-    "ladders": {"fcn": {"widths": [32, 64, 128, 256, 512, 1024, 2048], "depth": 3},
-                "resnet": {"widths": [4, 8, 16, 32, 64], "depth": 2},
-                "vit": {"widths": [16, 32, 64, 128, 256], "depth": 4}},
-    "model_nd": 65536,
-    "lrs": [3e-4, 1e-3, 3e-3, 1e-2],
-    "train": {"batch_size": 256, "epochs": 60, "min_steps": 500, "max_steps": 20000, "eval_every": 200,
-              "patience": 8, "weight_decay": 1e-4, "warmup_frac": 0.05},
-    "id_check": {"arch": "resnet18", "data_sizes": [64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384],
-                 "seeds": [0, 1, 2]},
-    "n_boot": 2000,
-    "band_check": {"data": True, "model": True},
-}
+PRESETS["medium"] = Preset(**{
+    **PRESETS["quick"].__dict__,
+    "n_d": (32, 64, 128, 256, 512, 1024, 2048, 4096), "seeds": (0, 1, 2),
+    "ladders": {"fcn": Ladder((16, 32, 64, 128, 256, 512), 3), "resnet": Ladder((1, 2, 4, 8), 2),
+                "vit": Ladder((8, 16, 32, 64), 2)},
+    "model_n_d": 4096, "n_boot": 1000, "band_model": True})
+# full: for a GPU (`--device cuda`; hours on a CPU): 32^2 images, L_M 10-16 px (2-3.2 periods), J 0.3-0.8, 16x medium's
+# largest N_D, ResNet-18 at its real width (base 64, CIFAR-style stride-1 stem).
+_FULL_TRAIN = Train(batch_size=256, epochs=60, min_steps=500, max_steps=20000, eval_every=200, patience=8)
+PRESETS["full"] = Preset(
+    box=Box(size=32, L_M=(10.0, 16.0), J=(0.3, 0.8)),
+    n_d=(256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536), seeds=(0, 1, 2),
+    archs={"fcn-256": Arch("fcn", 256, 3), "fcn-1024": Arch("fcn", 1024, 3), "resnet18": Arch("resnet", 64, 2),
+           "vit-128": Arch("vit", 128, 4)},
+    ladders={"fcn": Ladder((32, 64, 128, 256, 512, 1024, 2048), 3), "resnet": Ladder((4, 8, 16, 32, 64), 2),
+             "vit": Ladder((16, 32, 64, 128, 256), 4)},
+    model_n_d=65536, lrs=(3e-4, 1e-3, 3e-3, 1e-2), train={"fcn": _FULL_TRAIN, "resnet": _FULL_TRAIN, "vit": _FULL_TRAIN},
+    id_arch="resnet18", id_n_d=(64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384), id_seeds=(0, 1, 2),
+    n_val=4096, n_test=8192, shard=8192, n_boot=2000, band_model=True)
+
+
+def train_settings(P: Preset, family: str) -> dict:
+    """The preset's training settings for ``family`` as the dict a cell carries."""
+    return P.train[family].to_dict()
+
+
+def cache_capacity(P: Preset) -> int:
+    """Samples per texture cache a preset needs: its largest N_D over the data, model and id sweeps."""
+    return P.capacity(len(PARAMS))
 
 
 # ----------------------------------------------------------------------------- the sweep cell
-def _cache(c: dict, cache_root: str):
+def texture_cache(c: dict, cache_root: str, capacity: int | None = None):
+    """(spec, cache) of a cell's dataset; ``capacity`` (training samples) defaults to the cell's own N_D."""
     from nsl.sims.spin_textures import TextureSpec
     from nsl.sims.texture_cache import TextureCache
 
     spec = TextureSpec.from_dict(c["spec"])
-    cap = {"train": int(c.get("capacity", c.get("n_train", 1))), "val": int(c["n_val"]), "test": int(c["n_test"])}
+    cap = {"train": int(capacity if capacity is not None else c.get("n_train", 1)), "val": int(c["n_val"]),
+           "test": int(c["n_test"])}
     return spec, TextureCache(cache_root, spec, int(c["data_seed"]), capacity=cap, shard_size=int(c["shard"]),
                               device=c.get("gen_device", "cpu"))
 
@@ -139,20 +229,18 @@ def train_cell(c: dict, *, cache_root: str):
     ``cache_root`` is where the dataset shards live; it is bound with ``functools.partial`` and
     is not part of the config, so the run's store key depends on physics and settings only.
     """
-
     from nsl.sims.spin_textures import TARGETS
-    from nsl.sims.train import TrainConfig, standardise, train_regressor
-
     from nsl.sims.torch_state import torch_settings
+    from nsl.sims.train import TrainConfig, standardise, train_regressor
 
     cpu0 = time.process_time()
     with torch_settings(threads=1):  # the process pool gives the parallelism (on a GPU: the workers share it)
-        spec, cache = _cache(c, cache_root)
+        spec, cache = texture_cache(c, cache_root)
         cols = [TARGETS.index(t) for t in spec.free]
         mean, std = spec.target_moments()
         data = {}
-        for name, stream, n in (("train", "train", c["n_train"]), ("val", "val", c["n_val"]), ("test", "test", c["n_test"])):
-            x, y = cache.load(stream, int(n))
+        for name, n in (("train", c["n_train"]), ("val", c["n_val"]), ("test", c["n_test"])):
+            x, y = cache.load(name, int(n))
             data["x_" + name] = x.astype(np.float32)
             data["y_" + name] = standardise(y, mean, std)[:, cols].astype(np.float32)
         cfg = TrainConfig(**{**c["train"], "lr": float(c["lr"]), "seed": int(c["seed"]), "device": c["device"]})
@@ -167,41 +255,123 @@ def train_cell(c: dict, *, cache_root: str):
     return {"history_step": np.asarray(r.history_step), "history_val": np.asarray(r.history_val)}, res
 
 
-def train_settings(P: dict, family: str) -> dict:
-    """The preset's training settings for ``family``: its ``train`` dict with the ``train_arch`` overrides."""
-    return {**P["train"], **P.get("train_arch", {}).get(family, {})}
+# ----------------------------------------------------------------------------- the grid
+@dataclass(frozen=True)
+class Cell:
+    """One (free set, network, N_D) point of a sweep, trained at every rate with seed 0 and at the chosen rate for
+    ``seeds``."""
+
+    free: tuple[str, ...]
+    family: str
+    width: int
+    depth: int
+    n_d: int
+    seeds: tuple[int, ...]
+
+    @property
+    def key(self) -> tuple:
+        return (self.free, self.family, self.width, self.depth, self.n_d)
 
 
-def _cell(P: dict, base: dict, **kw) -> dict:
-    """One sweep cell: ``base`` updated by ``kw``, with the preset's per-family training settings."""
-    c = dict(base)
-    c.update(kw)
-    c["train"] = train_settings(P, c["family"])
-    stride = int(P.get("stem_stride", {}).get(c["family"], 1))
+def cells(P: Preset) -> list[Cell]:
+    """Every trained point: the data sweep, the model sweep (and its widest net at model_n_d // 2), the id check."""
+    out = [Cell(PARAMS, a.family, a.width, a.depth, n, P.seeds) for a in P.archs.values() for n in P.n_d]
+    for f, lad in P.ladders.items():
+        out += [Cell(PARAMS, f, w, lad.depth, P.model_n_d, (0,)) for w in lad.widths]
+        out.append(Cell(PARAMS, f, max(lad.widths), lad.depth, P.model_n_d // 2, (0,)))
+    a = P.archs[P.id_arch]
+    out += [Cell(free, a.family, a.width, a.depth, n, P.id_seeds) for free in FREE_SETS for n in P.id_sizes(free)]
+    return out
+
+
+def _base(P: Preset, device: str) -> dict:
+    return {"kind": "deep-regression-train", "data_seed": P.data_seed, "n_val": P.n_val, "n_test": P.n_test,
+            "shard": P.shard, "device": device}
+
+
+def config(P: Preset, cell: Cell, lr: float, seed: int, device: str) -> dict:
+    """The store config of one training: physics and training settings only."""
+    c = {**_base(P, device), "spec": P.box.spec(cell.free), "family": cell.family, "width": cell.width,
+         "depth": cell.depth, "n_train": cell.n_d, "lr": lr, "seed": seed, "train": train_settings(P, cell.family)}
+    stride = int(P.stem_stride.get(cell.family, 1))
     if stride != 1:  # a ResNet stem that halves the image, as ResNet-18's own (see sims.networks.ResNet)
         c["stem_stride"] = stride
     return c
 
 
-def _id_sizes(P: dict, free) -> list[int]:
-    """N_D of the intrinsic-dimension check for the free set ``free``: with all three free the data sweep's too."""
-    sizes = set(P["id_check"]["data_sizes"])
-    if len(free) == len(PARAMS):
-        sizes |= set(P["data_sizes"])
-    return sorted(sizes)
+def grid(P: Preset, device: str = "cpu") -> list[dict]:
+    """The learning-rate search: every cell at every rate of the grid with seed 0."""
+    return [config(P, c, lr, 0, device) for c in cells(P) for lr in P.lrs]
 
 
-def cache_capacity(P: dict) -> int:
-    """Samples per texture cache a preset needs: its largest N_D over the data, model and id sweeps."""
-    return max(max(P["data_sizes"]), P["model_nd"], max(P["id_check"]["data_sizes"]))
+def grid_seeds(P: Preset, chosen: dict, device: str = "cpu") -> list[dict]:
+    """The other seeds of every cell at the rate its search chose (``chosen``: cell key -> lr)."""
+    return [config(P, c, chosen[c.key], s, device) for c in cells(P) for s in c.seeds if s != 0]
+
+
+def _cell_key(c: dict) -> tuple:
+    return (tuple(c["spec"]["free"]), c["family"], c["width"], c["depth"], c["n_train"])
+
+
+def pick_rates(runs) -> dict:
+    """Cell key -> the seed-0 run with the lowest mean validation MSE over the rate grid."""
+    best: dict = {}
+    for r in runs:
+        k = _cell_key(r.config)
+        if k not in best or r.result["val_mean"] < best[k].result["val_mean"]:
+            best[k] = r
+    return best
+
+
+def fill_datasets(P: Preset, ctx, cache_root: str) -> dict:
+    """Generate the preset's missing texture shards (CPU: a process pool; GPU: batched here); d -> cache."""
+    from nsl.sims.texture_cache import fill_caches
+
+    jobs, caches = [], {}
+    for free in FREE_SETS:
+        d = len(free)
+        _, cache = texture_cache({**_base(P, ctx.device), "spec": P.box.spec(free), "gen_device": ctx.device},
+                                 cache_root, capacity=cache_capacity(P))
+        caches[d] = cache
+        jobs += [(cache, "train", P.capacity(d)), (cache, "val", P.n_val), (cache, "test", P.n_test)]
+    fill_caches(jobs, workers=ctx.workers)
+    if ctx.device == "cuda":
+        import torch
+
+        torch.cuda.empty_cache()
+    return caches
 
 
 # ----------------------------------------------------------------------------- fits
-def _nan_fit() -> dict:
-    """A fit with no window (every number NaN): its rows fail and its figure line is left out."""
-    nan = math.nan
-    return {"alpha": nan, "ci": (nan, nan), "B": nan, "window": (0, 0), "x_range": (nan, nan), "alpha_offset": nan,
-            "E_offset": nan, "slopes": np.full(0, nan), "boot": np.full(0, nan), "rmsle": nan, "bend": "no fit"}
+@dataclass(frozen=True)
+class Fit:
+    """A pure power-law fit of one curve over its window (NaN everywhere when the curve has no window)."""
+
+    alpha: float
+    ci_low: float
+    ci_high: float
+    amplitude: float
+    x_low: float
+    x_high: float
+    alpha_offset: float  # E + B x^-alpha over the same window (information)
+    E_offset: float
+    slopes: tuple[float, ...]  # local slopes d log MSE / d log x over the window
+    rmsle: float
+    bend: str  # where the curve leaves the power law
+    boot: tuple[float, ...] = ()  # bootstrap replicates of alpha
+
+    @property
+    def ci(self) -> tuple[float, float]:
+        return (self.ci_low, self.ci_high)
+
+    def to_dict(self) -> dict:
+        """The figure's fields (without the bootstrap replicates)."""
+        return {k: getattr(self, k) for k in ("alpha", "ci_low", "ci_high", "amplitude", "x_low", "x_high",
+                                              "alpha_offset", "E_offset", "slopes", "rmsle", "bend")}
+
+
+_NAN = math.nan
+NO_FIT = Fit(_NAN, _NAN, _NAN, _NAN, _NAN, _NAN, _NAN, _NAN, (), _NAN, "no fit")
 
 
 def _bend(x: np.ndarray, g: np.ndarray, lo: int, hi: int, slopes: np.ndarray, alpha: float) -> str:
@@ -220,12 +390,12 @@ def _bend(x: np.ndarray, g: np.ndarray, lo: int, hi: int, slopes: np.ndarray, al
     return "; ".join(parts) if parts else f"straight over N = {x[lo]:.4g}-{x[hi - 1]:.4g} (slope {alpha:.2f})"
 
 
-def _fit(x, Y, n_boot: int, seed: int, *, plateau: float | None = PLATEAU):
+def fit_curve(x, Y, n_boot: int, seed: int, *, plateau: float | None = PLATEAU) -> Fit:
     """Pure power law over the window :func:`select_fit_window` picks among the points below ``plateau``.
 
     Points whose geometric-mean MSE is above ``plateau`` (the network has not left the constant
     predictor, which scores 1) are excluded first; with fewer than 6 points left the fit uses
-    all of them.
+    all of them, with fewer than 4 there is no fit (:data:`NO_FIT`).
     """
     from nsl.theory.fitting import fit_power_law, local_slopes, select_fit_window
 
@@ -237,7 +407,7 @@ def _fit(x, Y, n_boot: int, seed: int, *, plateau: float | None = PLATEAU):
         above = np.nonzero(g > plateau)[0]
         start = int(above[-1]) + 1 if above.size else 0
     if x.size - start < 4:
-        return _nan_fit()
+        return NO_FIT
     if x.size - start >= 6:
         lo, hi = select_fit_window(x[start:], Y[:, start:], k=2, min_points=4)
         lo, hi = lo + start, hi + start
@@ -247,221 +417,213 @@ def _fit(x, Y, n_boot: int, seed: int, *, plateau: float | None = PLATEAU):
     pure = fit_power_law(xw, Yw, offset=False, n_boot=n_boot, rng=seed)
     off = fit_power_law(xw, Yw, offset=True, n_boot=0) if xw.size >= 5 else None
     slopes = local_slopes(xw, Yw) if xw.size >= 3 else np.full(xw.size, np.nan)
-    return {"alpha": pure.alpha, "ci": pure.alpha_ci, "B": pure.amplitude, "window": (lo, hi),
-            "x_range": pure.x_range, "alpha_offset": off.alpha if off else math.nan,
-            "E_offset": off.offset if off else math.nan, "slopes": slopes, "boot": pure.alpha_boot,
-            "rmsle": pure.rmsle, "bend": _bend(x, g, lo, hi, slopes, pure.alpha)}
+    return Fit(float(pure.alpha), float(pure.alpha_ci[0]), float(pure.alpha_ci[1]), float(pure.amplitude),
+               float(pure.x_range[0]), float(pure.x_range[1]), float(off.alpha) if off else math.nan,
+               float(off.offset) if off else math.nan, tuple(float(s) for s in slopes), float(pure.rmsle),
+               _bend(x, g, lo, hi, slopes, pure.alpha), tuple(float(b) for b in np.asarray(pure.alpha_boot).ravel()))
 
 
-def _fit_table(fits: dict, keys: list) -> np.ndarray:
-    """rows: alpha, ci_lo, ci_hi, amplitude, x_lo, x_hi, alpha_offset, E_offset."""
-    return np.array([[fits[k]["alpha"], *fits[k]["ci"], fits[k]["B"], *fits[k]["x_range"],
-                      fits[k]["alpha_offset"], fits[k]["E_offset"]] for k in keys])
+# ----------------------------------------------------------------------------- the measured curves
+@dataclass(frozen=True)
+class Curve:
+    """One learning curve as the figure reads it: x (``n_d`` or ``n_params``), MSE per seed, fits per parameter."""
+
+    label: str  # architecture label, family, or "d=1" ...
+    family: str
+    n_d: tuple[float, ...]  # N_D of each point (the model sweep: model_n_d at every point)
+    n_params: tuple[float, ...]  # N_M of each point
+    mse: dict[str, list[list[float]]]  # parameter -> [seed][point] test MSE (standardised)
+    lr: tuple[float, ...]  # the learning rate searched per point
+    fits: dict[str, Fit]  # parameter -> fit over its window
+
+    def to_dict(self) -> dict:
+        """The stored record (fits without their bootstrap replicates)."""
+        return {"label": self.label, "family": self.family, "n_d": list(self.n_d), "n_params": list(self.n_params),
+                "mse": self.mse, "lr": list(self.lr), "fits": {p: f.to_dict() for p, f in self.fits.items()}}
 
 
-def _pick(runs) -> dict:
-    """The run with the lowest mean validation MSE per cell key (config without lr and seed)."""
-    best: dict = {}
+@dataclass(frozen=True)
+class Measured:
+    """Everything the rows and figures need, from the finished runs."""
+
+    data: dict[str, Curve]  # architecture label -> N_D curve
+    model: dict[str, Curve]  # family -> N_M curve at model_n_d
+    model_half: dict[str, dict[str, float]]  # family -> parameter -> widest net's test MSE at model_n_d // 2
+    ident: dict[int, Curve]  # d -> theta's N_D curve with d free parameters
+    runs: dict  # (cell key + (seed,)) -> run
+
+
+def _collect(best: dict, runs) -> dict:
+    by = {k + (0,): v for k, v in best.items()}
     for r in runs:
-        c = r.config
-        k = (tuple(c["spec"]["free"]), c["family"], c["width"], c["depth"], c["n_train"])
-        if k not in best or r.result["val_mean"] < best[k].result["val_mean"]:
-            best[k] = r
-    return best
+        by[_cell_key(r.config) + (r.config["seed"],)] = r
+    return by
 
 
-def _ckey(c: dict) -> tuple:
-    return (tuple(c["spec"]["free"]), c["family"], c["width"], c["depth"], c["n_train"])
+def measure(P: Preset, by: dict) -> Measured:
+    """The data, model and id curves with their fits (named records) from the runs keyed by cell and seed."""
+    def mse(free, f, w, dp, n, s, p):
+        return by[(tuple(free), f, w, dp, n, s)].result["test_mse"][p]
+
+    model, half = {}, {}
+    for f, lad in P.ladders.items():
+        ws = sorted(lad.widths)
+        rs = [by[(PARAMS, f, w, lad.depth, P.model_n_d, 0)] for w in ws]
+        n_par = tuple(float(r.result["n_params"]) for r in rs)
+        M = {p: [[r.result["test_mse"][p] for r in rs]] for p in PARAMS}
+        model[f] = Curve(f, f, (float(P.model_n_d),) * len(ws), n_par, M, tuple(r.config["lr"] for r in rs),
+                         {p: fit_curve(n_par, M[p], P.n_boot, seed=17 + i, plateau=None) for i, p in enumerate(PARAMS)})
+        half[f] = {p: mse(PARAMS, f, max(ws), lad.depth, P.model_n_d // 2, 0, p) for p in PARAMS}
+    data = {}
+    for a, v in P.archs.items():
+        Y = {p: [[mse(PARAMS, v.family, v.width, v.depth, n, s, p) for n in P.n_d] for s in P.seeds] for p in PARAMS}
+        n0 = by[(PARAMS, v.family, v.width, v.depth, P.n_d[0], 0)].result["n_params"]
+        data[a] = Curve(a, v.family, tuple(float(n) for n in P.n_d), (float(n0),) * len(P.n_d), Y,
+                        tuple(by[(PARAMS, v.family, v.width, v.depth, n, 0)].config["lr"] for n in P.n_d),
+                        {p: fit_curve(P.n_d, Y[p], P.n_boot, seed=31 + i) for i, p in enumerate(PARAMS)})
+    ident = {}
+    va = P.archs[P.id_arch]
+    for free in FREE_SETS:
+        d, sizes = len(free), P.id_sizes(free)
+        Y = {"theta": [[mse(free, va.family, va.width, va.depth, n, s, "theta") for n in sizes] for s in P.id_seeds]}
+        n0 = by[(free, va.family, va.width, va.depth, sizes[0], 0)].result["n_params"]
+        ident[d] = Curve(f"d={d}", va.family, tuple(float(n) for n in sizes), (float(n0),) * len(sizes), Y,
+                         tuple(by[(free, va.family, va.width, va.depth, n, 0)].config["lr"] for n in sizes),
+                         {"theta": fit_curve(sizes, Y["theta"], P.n_boot, seed=53 + d)})
+    return Measured(data, model, half, ident, by)
+
+
+def save_records(P: Preset, m: Measured, ctx) -> None:
+    """The figures' records: named fields only (curves with ``n_d``, ``n_params``, ``mse``, ``fits``)."""
+    meta = {"preset": ctx.preset, "params": list(PARAMS), "spec": P.box.spec(), "model_n_d": P.model_n_d,
+            "id_arch": P.id_arch}
+    ctx.save_artifact("data_sweep", {}, {**meta, "x": "n_d", "curves": list(m.data.values())})
+    ctx.save_artifact("model_sweep", {}, {**meta, "x": "n_params", "curves": list(m.model.values())})
+    ctx.save_artifact("id_check", {}, {**meta, "x": "n_d", "params": ["theta"], "curves": list(m.ident.values())})
+
+
+# ----------------------------------------------------------------------------- rows, one function per check
+def rows_domainless(P: Preset, m: Measured, ctx, caches: dict) -> list[Row]:
+    """The data are physical: at most 3 % domain-less images in every training and test set."""
+    from nsl.sims.spin_textures import domainless_fraction, minority_fraction
+
+    lo, hi = period_range(theta_range(*P.box.L_M))
+    crit = ("domain-less: fewer than 1 % of the pixels in the minority stacking alignment (sign of m1z*m2z); FIRE "
+            f"textures, {P.box.size}^2, L_M {lo:.1f}-{hi:.1f} px, J {list(P.box.J)}, D {list(P.box.D)}")
+    rows = []
+    for d, cache in caches.items():
+        for stream, n in (("train", P.capacity(d)), ("test", P.n_test)):
+            x, _ = cache.load(stream, n)
+            frac = domainless_fraction(x, P.box.channels)
+            med = float(np.median(minority_fraction(x, P.box.channels)))
+            rows.append(Row.at_most(SUITE, f"data/domain-less fraction, {stream} (d={d}, {n} images)", frac,
+                                    DOMAINLESS_MAX, note=f"{crit}; median minority fraction {med:.2f}"))
+    return rows
+
+
+def rows_data(P: Preset, m: Measured, ctx, caches: dict) -> list[Row]:
+    """Per architecture and parameter: the curve is a power law over its window, and alpha_D lies in the band."""
+    rows = []
+    for a, cur in m.data.items():
+        for p in PARAMS:
+            fit = cur.fits[p]
+            win = f"N_D in [{fit.x_low:.0f}, {fit.x_high:.0f}]"
+            s = np.asarray(fit.slopes)
+            spread = float(np.nanstd(s) / max(fit.alpha, 1e-9)) if s.size >= 3 else math.nan
+            rows.append(Row.at_most(SUITE, f"data/{a}/{p}: local-slope spread / alpha_D over the fit window", spread,
+                                    SPREAD_MAX, note=f"local slopes {np.round(-s, 3).tolist()} ({win}); a power law "
+                                                     f"has one slope; {fit.bend}"))
+            out = not (fit.ci_low <= BAND[1] and fit.ci_high >= BAND[0])
+            why = (" OUTSIDE the paper's band: the stand-in's physics, image size and ranges are not the paper's, so "
+                   "its exponent need not match" if out else "")
+            rows.append(Row.check(SUITE, f"data/{a}/{p}: alpha_D in the paper's band [1, 2]", sum(BAND) / 2, fit.alpha,
+                                  tolerance=(BAND[1] - BAND[0]) / 2, ci=fit.ci,
+                                  note=f"alpha_D = {fit.alpha:.3f} [{fit.ci_low:.3f}, {fit.ci_high:.3f}] over {win} "
+                                       f"(window from select_fit_window); {fit.bend}; offset fit alpha = "
+                                       f"{fit.alpha_offset:.3f}, E = {fit.E_offset:.3g}; Cadez & Kim: 1-2 (up to "
+                                       f"~2.3){why}"))
+    return rows
+
+
+def rows_model(P: Preset, m: Measured, ctx, caches: dict) -> list[Row]:
+    """Per family: the widest net is not data-limited at model_n_d; alpha_M per parameter (band or information)."""
+    rows = []
+    for f, cur in m.model.items():
+        lad = P.ladders[f]
+        full_n = float(np.mean([cur.mse[p][0][-1] for p in PARAMS]))
+        half_n = float(np.mean([m.model_half[f][p] for p in PARAMS]))
+        ratio = full_n / half_n
+        rows.append(Row.at_least(SUITE, f"model/{f}: widest net not data-limited at N_D = {P.model_n_d}: "
+                                        f"MSE(N_D) / MSE(N_D/2)", ratio, NOT_DATA_LIMITED,
+                                 note=f"width {max(lad.widths)}: mean test MSE {full_n:.3g} at N_D = {P.model_n_d} vs "
+                                      f"{half_n:.3g} at {P.model_n_d // 2}; a data-limited net with alpha_D >= 1 would "
+                                      "halve it (<= 0.5)"
+                                      + ("; the loss ROSE with N_D: this net is limited by its step budget (max_steps), "
+                                         "not by data or width" if ratio > 1.05 else "")))
+        for p in PARAMS:
+            fit = cur.fits[p]
+            txt = (f"alpha_M = {fit.alpha:.3f} [{fit.ci_low:.3f}, {fit.ci_high:.3f}] over N_M in [{fit.x_low:.3g}, "
+                   f"{fit.x_high:.3g}] at N_D = {P.model_n_d} (one seed, residual bootstrap); {fit.bend}")
+            if P.band_model:
+                out = not (fit.ci_low <= BAND[1] and fit.ci_high >= BAND[0])
+                rows.append(Row.check(SUITE, f"model/{f}/{p}: alpha_M in the paper's band [1, 2]", sum(BAND) / 2,
+                                      fit.alpha, tolerance=(BAND[1] - BAND[0]) / 2, ci=fit.ci,
+                                      note=txt + ("; OUTSIDE the paper's band" if out else "")))
+            else:
+                rows.append(Row.information(SUITE, f"model/{f}/{p}: alpha_M (no band row in this preset)", fit.alpha,
+                                            ci=fit.ci, note=txt + "; a 4-rung ladder under a decade, one seed: "
+                                                                  "information only"))
+    return rows
+
+
+def rows_id(P: Preset, m: Measured, ctx, caches: dict) -> list[Row]:
+    """Intrinsic dimension: alpha_D(theta; d) against 4/d, and alpha_D(theta; d=1) > (d=2) > (d=3)."""
+    rows = []
+    fits = {d: cur.fits["theta"] for d, cur in m.ident.items()}
+    for d, fit in fits.items():
+        rows.append(Row.check(SUITE, f"id/{P.id_arch}: alpha_D(theta; d={d}) vs 4/d", 4 / d, fit.alpha,
+                              tolerance=0.5 * 4 / d, ci=fit.ci,
+                              note=f"alpha_D(theta) = {fit.alpha:.3f} [{fit.ci_low:.3f}, {fit.ci_high:.3f}] over N_D "
+                                   f"{fit.x_low:.0f}-{fit.x_high:.0f} with {d} free parameter(s); {fit.bend}; tolerance:"
+                                   " half of 4/d (the resolution-limited estimate is an order-of-magnitude anchor)"))
+    for d1, d2 in ((1, 2), (2, 3)):
+        b1, b2 = np.asarray(fits[d1].boot), np.asarray(fits[d2].boot)
+        n = min(b1.size, b2.size)
+        dlo, dhi = (np.percentile(b1[:n] - b2[:n], [2.5, 97.5]) if n else (math.nan, math.nan))
+        rows.append(Row.at_least(SUITE, f"id/{P.id_arch}: alpha_D(theta; d={d1}) > alpha_D(theta; d={d2}) (lower 95% "
+                                        "bound of the difference)", float(dlo), 0.0,
+                                 note=f"difference {fits[d1].alpha - fits[d2].alpha:.3f} [{dlo:.3f}, {dhi:.3f}]; 4/d "
+                                      f"predicts {4 / d1 - 4 / d2:.2f}; a wrong ordering fails"))
+    return rows
+
+
+CHECKS: tuple[Callable[[Preset, Measured, object, dict], list[Row]], ...] = (rows_domainless, rows_data, rows_model,
+                                                                               rows_id)
+
+
+def _notes(P: Preset, m: Measured, ctx) -> None:
+    for f, cur in m.model.items():
+        ctx.note(f"model sweep {f}: N_M {min(cur.n_params):.3g}-{max(cur.n_params):.3g} "
+                 f"({math.log10(max(cur.n_params) / min(cur.n_params)):.2f} decades) at N_D = {P.model_n_d}; "
+                 f"learning rates (searched per width) {list(cur.lr)}")
+    ctx.note(f"deep-regression {ctx.preset}: learning rate chosen per (architecture, N_D) from {list(P.lrs)} (seed 0, "
+             f"validation MSE), N_D = {list(P.n_d)}: { {a: list(c.lr) for a, c in m.data.items()} }")
+    alphas = {a: {p: round(c.fits[p].alpha, 3) for p in PARAMS} for a, c in m.data.items()}
+    ctx.note(f"deep-regression ({ctx.preset}): alpha_D per architecture and parameter {alphas}; "
+             f"alpha_D(theta) for d = 1, 2, 3: {[round(c.fits['theta'].alpha, 3) for c in m.ident.values()]}.")
 
 
 # ----------------------------------------------------------------------------- the suite
 @suite(SUITE, budget_s={"quick": 300.0, "medium": 3600.0})
 def run(ctx) -> list[Row]:
     """Deep-regression scaling (Čadež & Kim 2025) on FIRE-relaxed spin textures: data, model and id sweeps."""
-    from nsl.sims.spin_textures import domainless_fraction, minority_fraction
-    from nsl.sims.texture_cache import fill_caches
-
     P = PRESETS[ctx.preset]
-    rows: list[Row] = []
     cache_root = str(ctx.store.root / "datasets")
-    cell_fn = functools.partial(train_cell, cache_root=cache_root)
-    spec_full = dict(P["spec"])
-    cap = cache_capacity(P)
-    base = {"kind": "deep-regression-train", "data_seed": P["data_seed"], "n_val": P["n_val"],
-            "n_test": P["n_test"], "shard": P["shard"], "device": ctx.device}
-
-    # datasets first (CPU: shards in a process pool; GPU: batched in this process); workers only read shards
-    free_sets = [["theta"], ["theta", "J"], ["theta", "J", "D"]]
-    jobs, caches = [], {}
-    for free in free_sets:
-        _, cache = _cache({**base, "spec": {**spec_full, "free": free}, "gen_device": ctx.device, "capacity": cap},
-                          cache_root)
-        caches[len(free)] = cache
-        need = cap if len(free) == 3 else max(P["id_check"]["data_sizes"])
-        jobs += [(cache, "train", need), (cache, "val", P["n_val"]), (cache, "test", P["n_test"])]
-    fill_caches(jobs, workers=ctx.workers)
-    if ctx.device == "cuda":
-        import torch
-
-        torch.cuda.empty_cache()
-
-    # rows: the data are physical (stacking domains in >= 97 % of the images)
-    L_lo, L_hi = 1 / (2 * math.sin(math.radians(spec_full["theta_deg"][1]) / 2)), \
-        1 / (2 * math.sin(math.radians(spec_full["theta_deg"][0]) / 2))
-    crit = ("domain-less: fewer than 1 % of the pixels in the minority stacking alignment (sign of m1z*m2z); FIRE "
-            f"textures, {spec_full['size']}^2, L_M {L_lo:.1f}-{L_hi:.1f} px, J {spec_full['J']}, D {spec_full['D']}")
-    for d, cache in caches.items():
-        n_tr = cap if d == 3 else max(P["id_check"]["data_sizes"])
-        for stream, n in (("train", n_tr), ("test", P["n_test"])):
-            x, _ = cache.load(stream, n)
-            frac = domainless_fraction(x, spec_full.get("channels", "mz"))
-            med = float(np.median(minority_fraction(x, spec_full.get("channels", "mz"))))
-            rows.append(Row.at_most(SUITE, f"data/domain-less fraction, {stream} (d={d}, {n} images)", frac,
-                                    DOMAINLESS_MAX, note=f"{crit}; median minority fraction {med:.2f}"))
-
-    # 1. every cell at every learning rate with seed 0 (the per-cell search), 2. the other seeds at the chosen rate
-    fam = {a: v["family"] for a, v in P["archs"].items()}
-    cells = []  # (free, family, width, depth, n_train, seeds)
-    for v in P["archs"].values():
-        for n in P["data_sizes"]:
-            cells.append((list(PARAMS), v["family"], v["width"], v["depth"], n, P["seeds"]))
-    for f, lad in P["ladders"].items():
-        for w in lad["widths"]:
-            cells.append((list(PARAMS), f, w, lad["depth"], P["model_nd"], [0]))
-        cells.append((list(PARAMS), f, max(lad["widths"]), lad["depth"], P["model_nd"] // 2, [0]))
-    ida = P["id_check"]["arch"]
-    va = P["archs"][ida]
-    for free in free_sets:
-        for n in _id_sizes(P, free):
-            cells.append((free, va["family"], va["width"], va["depth"], n, P["id_check"]["seeds"]))
-    grid = [_cell(P, base, spec={**spec_full, "free": free}, family=f, width=w, depth=dp, n_train=n, lr=lr, seed=0)
-            for free, f, w, dp, n, _ in cells for lr in P["lrs"]]
-    best = _pick(ctx.sweep(cell_fn, grid, desc="deep-regression lr search (seed 0)"))
-    grid = []
-    for free, f, w, dp, n, seeds in cells:
-        b = best[(tuple(free), f, w, dp, n)]
-        grid += [_cell(P, base, spec={**spec_full, "free": free}, family=f, width=w, depth=dp, n_train=n,
-                       lr=b.config["lr"], seed=s) for s in seeds if s != 0]
-    runs = ctx.sweep(cell_fn, grid, desc="deep-regression seeds") if grid else []
-    by = {k + (0,): v for k, v in best.items()}
-    for r in runs:
-        by[_ckey(r.config) + (r.config["seed"],)] = r
-
-    def mse(free, f, w, dp, n, s, p):
-        return by[(tuple(free), f, w, dp, n, s)].result["test_mse"][p]
-
-    # model-size sweep
-    model_fits, model_arrays = {}, {}
-    for f, lad in P["ladders"].items():
-        ws, dp = sorted(lad["widths"]), lad["depth"]
-        cs = [by[(PARAMS, f, w, dp, P["model_nd"], 0)] for w in ws]
-        n_par = np.array([r.result["n_params"] for r in cs], float)
-        M = np.array([[r.result["test_mse"][p] for r in cs] for p in PARAMS])  # (3, n_w)
-        model_arrays[f"{f}__n_params"] = n_par
-        model_arrays[f"{f}__mse"] = M.T
-        model_arrays[f"{f}__lr"] = np.array([r.config["lr"] for r in cs])
-        for i, p in enumerate(PARAMS):
-            model_fits[(f, p)] = _fit(n_par, M[i][None], P["n_boot"], seed=17 + i, plateau=None)
-        model_arrays[f"{f}__fit"] = _fit_table(model_fits, [(f, p) for p in PARAMS])
-        ctx.note(f"model sweep {f}: N_M {n_par.min():.3g}-{n_par.max():.3g} ({math.log10(n_par.max() / n_par.min()):.2f} "
-                 f"decades) at N_D = {P['model_nd']}; learning rates (searched per width) "
-                 f"{[r.config['lr'] for r in cs]}")
-
-    data_fits, data_arrays, lr_table = {}, {}, {}
-    nds = np.array(P["data_sizes"], float)
-    for a, v in P["archs"].items():
-        f, w, dp = v["family"], v["width"], v["depth"]
-        Y = np.array([[[mse(PARAMS, f, w, dp, n, s, p) for n in P["data_sizes"]] for s in P["seeds"]] for p in PARAMS])
-        data_arrays[f"{a}__n_d"] = nds
-        data_arrays[f"{a}__mse"] = np.transpose(Y, (1, 2, 0))  # (seeds, n_d, 3)
-        data_arrays[f"{a}__n_params"] = np.array([by[(PARAMS, f, w, dp, P["data_sizes"][0], 0)].result["n_params"]])
-        lr_table[a] = [by[(PARAMS, f, w, dp, n, 0)].config["lr"] for n in P["data_sizes"]]
-        data_arrays[f"{a}__lr"] = np.array(lr_table[a])
-        for i, p in enumerate(PARAMS):
-            data_fits[(a, p)] = _fit(nds, Y[i], P["n_boot"], seed=31 + i)
-        data_arrays[f"{a}__fit"] = _fit_table(data_fits, [(a, p) for p in PARAMS])
-    ctx.note(f"deep-regression {ctx.preset}: learning rate chosen per (architecture, N_D) from {P['lrs']} (seed 0, "
-             f"validation MSE), N_D = {P['data_sizes']}: {lr_table}")
-
-    id_fits, id_arrays = {}, {}
-    for free in free_sets:
-        d = len(free)
-        sizes = _id_sizes(P, free)
-        Y = np.array([[mse(free, va["family"], va["width"], va["depth"], n, s, "theta") for n in sizes]
-                      for s in P["id_check"]["seeds"]])
-        id_arrays[f"d{d}__n_d"] = np.array(sizes, float)
-        id_arrays[f"d{d}__mse"] = Y
-        id_fits[d] = _fit(np.array(sizes, float), Y, P["n_boot"], seed=53 + d)
-    id_arrays["fit"] = _fit_table(id_fits, [1, 2, 3])
-
-    meta = {"archs": list(P["archs"]), "families": list(P["ladders"]), "arch_family": fam, "params": list(PARAMS),
-            "preset": ctx.preset, "spec": spec_full,
-            "fit_columns": ["alpha", "ci_lo", "ci_hi", "amplitude", "x_lo", "x_hi", "alpha_offset", "E_offset"],
-            "widths": {a: P["archs"][a]["width"] for a in P["archs"]}, "id_arch": ida, "model_nd": P["model_nd"]}
-    ctx.save_artifact("data_sweep", data_arrays, meta)
-    ctx.save_artifact("model_sweep", model_arrays, {**meta, "archs": list(P["ladders"])})
-    ctx.save_artifact("id_check", id_arrays, meta)
-
-    # ------------------------------------------------------------------ rows
-    for (a, p), fit in data_fits.items():
-        lo, hi = fit["ci"]
-        win = f"N_D in [{fit['x_range'][0]:.0f}, {fit['x_range'][1]:.0f}]"
-        s = fit["slopes"]
-        spread = float(np.nanstd(s) / max(fit["alpha"], 1e-9)) if s.size >= 3 else math.nan
-        rows.append(Row.at_most(SUITE, f"data/{a}/{p}: local-slope spread / alpha_D over the fit window", spread, 0.5,
-                                note=f"local slopes {np.round(-s, 3).tolist()} ({win}); a power law has one slope; "
-                                     f"{fit['bend']}"))
-        if P["band_check"]["data"]:
-            out = not (lo <= 2.0 and hi >= 1.0)
-            why = (" OUTSIDE the paper's band: the stand-in's physics, image size and ranges are not the paper's, so its "
-                   "exponent need not match" if out else "")
-            rows.append(Row.check(SUITE, f"data/{a}/{p}: alpha_D in the paper's band [1, 2]", 1.5, fit["alpha"],
-                                  tolerance=0.5, ci=fit["ci"],
-                                  note=f"alpha_D = {fit['alpha']:.3f} [{lo:.3f}, {hi:.3f}] over {win} (window from "
-                                       f"select_fit_window); {fit['bend']}; offset fit alpha = {fit['alpha_offset']:.3f}, "
-                                       f"E = {fit['E_offset']:.3g}; Cadez & Kim: 1-2 (up to ~2.3){why}"))
-    for f, lad in P["ladders"].items():
-        wmax, dp = max(lad["widths"]), lad["depth"]
-        full_n = np.mean([mse(PARAMS, f, wmax, dp, P["model_nd"], 0, p) for p in PARAMS])
-        half_n = np.mean([mse(PARAMS, f, wmax, dp, P["model_nd"] // 2, 0, p) for p in PARAMS])
-        ratio = float(full_n / half_n)
-        rows.append(Row.at_least(SUITE, f"model/{f}: widest net not data-limited at N_D = {P['model_nd']}: "
-                                        f"MSE(N_D) / MSE(N_D/2)", ratio, NOT_DATA_LIMITED,
-                                 note=f"width {wmax}: mean test MSE {full_n:.3g} at N_D = {P['model_nd']} vs {half_n:.3g} at "
-                                      f"{P['model_nd'] // 2}; a data-limited net with alpha_D >= 1 would halve it (<= 0.5)"
-                                      + ("; the loss ROSE with N_D: this net is limited by its step budget (max_steps), "
-                                         "not by data or width" if ratio > 1.05 else "")))
-        for p in PARAMS:
-            fit = model_fits[(f, p)]
-            lo, hi = fit["ci"]
-            txt = (f"alpha_M = {fit['alpha']:.3f} [{lo:.3f}, {hi:.3f}] over N_M in [{fit['x_range'][0]:.3g}, "
-                   f"{fit['x_range'][1]:.3g}] at N_D = {P['model_nd']} (one seed, residual bootstrap); {fit['bend']}")
-            if P["band_check"]["model"]:
-                out = not (lo <= 2.0 and hi >= 1.0)
-                rows.append(Row.check(SUITE, f"model/{f}/{p}: alpha_M in the paper's band [1, 2]", 1.5, fit["alpha"],
-                                      tolerance=0.5, ci=fit["ci"],
-                                      note=txt + ("; OUTSIDE the paper's band" if out else "")))
-            else:
-                rows.append(Row.information(SUITE, f"model/{f}/{p}: alpha_M (no band row in this preset)", fit["alpha"],
-                                            ci=fit["ci"], note=txt + "; a 4-rung ladder under a decade, one seed: information only"))
-    # intrinsic dimension: alpha(d) against 4/d, and alpha(d=1) > alpha(d=2) > alpha(d=3)
-    for d in (1, 2, 3):
-        fit = id_fits[d]
-        rows.append(Row.check(SUITE, f"id/{ida}: alpha_D(theta; d={d}) vs 4/d", 4 / d, fit["alpha"], tolerance=0.5 * 4 / d,
-                              ci=fit["ci"], note=f"alpha_D(theta) = {fit['alpha']:.3f} [{fit['ci'][0]:.3f}, "
-                                                 f"{fit['ci'][1]:.3f}] over N_D {fit['x_range'][0]:.0f}-{fit['x_range'][1]:.0f}"
-                                                 f" with {d} free parameter(s); {fit['bend']}; tolerance: half of 4/d "
-                                                 "(the resolution-limited estimate is an order-of-magnitude anchor)"))
-    for d1, d2 in ((1, 2), (2, 3)):
-        a1, a2 = id_fits[d1], id_fits[d2]
-        n = min(a1["boot"].size, a2["boot"].size)
-        diff_boot = a1["boot"][:n] - a2["boot"][:n]
-        dlo, dhi = (np.percentile(diff_boot, [2.5, 97.5]) if n else (math.nan, math.nan))
-        rows.append(Row.at_least(SUITE, f"id/{ida}: alpha_D(theta; d={d1}) > alpha_D(theta; d={d2}) (lower 95% bound of "
-                                        "the difference)", float(dlo), 0.0,
-                                 note=f"difference {a1['alpha'] - a2['alpha']:.3f} [{dlo:.3f}, {dhi:.3f}]; 4/d predicts "
-                                      f"{4 / d1 - 4 / d2:.2f}; a wrong ordering fails"))
-    alphas = {a: {p: round(data_fits[(a, p)]["alpha"], 3) for p in PARAMS} for a in P["archs"]}
-    ctx.note(f"deep-regression ({ctx.preset}): alpha_D per architecture and parameter {alphas}; "
-             f"alpha_D(theta) for d = 1, 2, 3: {[round(id_fits[d]['alpha'], 3) for d in (1, 2, 3)]}.")
-    return rows
+    caches = fill_datasets(P, ctx, cache_root)
+    fn = functools.partial(train_cell, cache_root=cache_root)
+    best = pick_rates(ctx.sweep(fn, grid(P, ctx.device), desc="deep-regression lr search (seed 0)"))
+    more = grid_seeds(P, {k: r.config["lr"] for k, r in best.items()}, ctx.device)
+    m = measure(P, _collect(best, ctx.sweep(fn, more, desc="deep-regression seeds") if more else []))
+    save_records(P, m, ctx)
+    _notes(P, m, ctx)
+    return [row for check in CHECKS for row in check(P, m, ctx, caches)]
