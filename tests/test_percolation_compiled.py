@@ -69,3 +69,31 @@ def test_cc3d_labels_identical_to_scipy_path(shape, periodic, monkeypatch):
         assert np.array_equal(f.labels, s.labels) and f.n_clusters == s.n_clusters
         sc, sw = wrapping_clusters(o)
         assert np.array_equal(wc.labels, sc.labels) and np.array_equal(ww, sw)
+
+
+def test_compiled_label_counts_identical_to_bincount():
+    """Sizes of a lattice above the compiled-count threshold equal np.bincount's, and a label
+    outside [0, n] (a hand-made ClusterLabels) falls back to np.bincount instead of writing out of bounds."""
+    pytest.importorskip("numba")
+    L = 1 << 10  # 2^20 sites: the threshold
+    occ = np.random.default_rng(8).random((L, L)) < 0.5927
+    for per in (False, True):
+        c = label_clusters(occ, periodic=per)
+        expect = np.bincount(c.labels.ravel(), minlength=c.n_clusters + 1)[1:]
+        assert c.sizes.dtype == np.int64 and np.array_equal(c.sizes, expect)
+        cw, _ = wrapping_clusters(occ) if per else (c, None)
+        assert np.array_equal(cw.sizes, expect)
+    bad = np.zeros((L, L), np.int32)
+    bad[0, 0], bad[5, 5] = 3, 1
+    hand = lattice_mod.ClusterLabels(bad, 1)  # n_clusters understated: label 3 lies outside [0, 1]
+    assert hand.sizes.tolist() == [1, 0, 1]
+    neg = lattice_mod.ClusterLabels(-bad, 3)
+    with pytest.raises(ValueError):  # np.bincount's own refusal of negative labels, as before
+        _ = neg.sizes
+
+
+def test_label_counts_without_numba_use_bincount(monkeypatch):
+    occ = np.random.default_rng(9).random((1 << 10, 1 << 10)) < 0.5927
+    fast = label_clusters(occ, periodic=True).sizes
+    monkeypatch.setattr(lattice_mod, "_COUNT_KERNEL", [None])  # as when numba is not installed
+    assert np.array_equal(label_clusters(occ, periodic=True).sizes, fast)

@@ -76,7 +76,7 @@ class ClusterLabels:
     def sizes(self) -> np.ndarray:
         if self.precomputed_sizes is not None:
             return self.precomputed_sizes
-        return np.bincount(self.labels.ravel(), minlength=self.n_clusters + 1)[1:].astype(np.int64)
+        return _label_counts(self.labels, self.n_clusters)[1:]
 
     @property
     def n_sites(self) -> int:
@@ -85,6 +85,29 @@ class ClusterLabels:
     @property
     def largest(self) -> int:
         return int(self.sizes.max()) if self.n_clusters else 0
+
+
+_COUNT_KERNEL: list = []  # numba's count_labels (or None without numba), resolved on the first large count
+_COMPILED_COUNT_MIN_SITES = 2**20  # below this np.bincount costs < ~3 ms: not worth importing numba for
+
+
+def _label_counts(labels: np.ndarray, n: int) -> np.ndarray:
+    """``counts[k]`` (int64) of the labels k = 0..n: ``np.bincount``, or for a large int32 lattice the
+    compiled count of :mod:`nsl.theory.percolation._compiled` (same numbers, no int64 copy)."""
+    flat = labels.ravel()
+    if flat.size >= _COMPILED_COUNT_MIN_SITES and flat.dtype == np.int32:
+        if not _COUNT_KERNEL:
+            try:
+                from nsl.theory.percolation import _compiled
+            except ImportError:
+                _COUNT_KERNEL.append(None)
+            else:
+                _COUNT_KERNEL.append(_compiled.count_labels)
+        if _COUNT_KERNEL[0] is not None:
+            counts, ok = _COUNT_KERNEL[0](flat, n)
+            if ok:
+                return counts
+    return np.bincount(flat, minlength=n + 1).astype(np.int64, copy=False)
 
 
 # ----------------------------------------------------------------------------------------
@@ -340,7 +363,7 @@ def wrapping_clusters(occupied: np.ndarray) -> tuple[ClusterLabels, np.ndarray]:
     u, v, ax = _boundary_edges(labels0, per)
     n, remap = _merge_labels(n0, u, v) if u.size else (n0, np.arange(n0 + 1))
     labels = remap.astype(labels0.dtype, copy=False)[labels0]
-    sizes = np.bincount(labels.ravel(), minlength=n + 1)[1:].astype(np.int64)
+    sizes = _label_counts(labels, n)[1:]
     wraps = np.zeros((n, d), dtype=bool)
     if u.size == 0:
         return ClusterLabels(labels, int(n), sizes), wraps
