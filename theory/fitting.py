@@ -333,7 +333,8 @@ class PowerLawFit:
     offset_boot: np.ndarray = field(repr=False, compare=False, default_factory=lambda: np.empty(0))
 
     def band(self, x, ci: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Pointwise bootstrap band of the fitted curve at ``x`` (level ``ci``, default the fit's)."""
+        """Pointwise bootstrap band of the fitted curve at ``x`` (level ``ci``, default the fit's); NaN
+        without bootstrap replicates (``n_boot = 0``)."""
         x = np.asarray(x, dtype=float)
         if np.any(~np.isfinite(x)) or np.any(x <= 0):
             raise ValueError("x must be finite and > 0")

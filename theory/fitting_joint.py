@@ -228,7 +228,8 @@ class JointPowerLawFit:
         return self.E + self.A * N ** (-self.alpha) + self.B * D ** (-self.beta)
 
     def compute_optimal(self, C, flops: Callable[[float, float], float] | None = None) -> ComputeOptimal:
-        """N_opt(C), D_opt(C) and the exponents a = β/(α+β), b = α/(α+β), with bootstrap intervals.
+        """N_opt(C), D_opt(C) and the exponents a = β/(α+β), b = α/(α+β), with bootstrap intervals
+        (NaN when the fit has no bootstrap replicates, ``n_boot = 0``).
 
         Parameters
         ----------
