@@ -19,14 +19,14 @@ def make(ctx: FigureContext) -> FigureOutput:
 
     run = ctx.load_artifact("recovery")
     x, y0, yn = run.arrays["x"], run.arrays["y_clean"], run.arrays["y_noisy"]
-    fits, fn, true = run.result["fits_clean"], run.result["fit_noisy"], run.result["true"]
+    m = run.result
+    fn, true = m["fit_noisy"], m["true"]
     xf = np.geomspace(x.min(), x.max(), 200)
     fig, (a1, a2) = new_figure(1, 2, figsize=(10, 4))
-    a1.loglog(x, y0, "ko", label="data: 10 x^-1.5")
-    for key, ls in (("True", "-"), ("False", "--")):
-        f = fits[key]
+    a1.loglog(x, y0, "ko", label=f"data: {m['clean_amplitude']:g} x^-{m['clean_alpha']:g}")
+    for f, ls, label in ((m["fit_offset"], "-", "with offset"), (m["fit_no_offset"], "--", "without offset")):
         a1.loglog(xf, f["offset"] + f["amplitude"] * xf ** -f["alpha"], ls,
-                  label=f"fit offset={key}: alpha={f['alpha']:.8f}")
+                  label=f"fit {label}: alpha={f['alpha']:.8f}")
     a1.set_xlabel("x")
     a1.set_ylabel("L(x)")
     a1.set_title("noise-free recovery")

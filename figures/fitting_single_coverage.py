@@ -18,8 +18,7 @@ def make(ctx: FigureContext) -> FigureOutput:
     laws, true = run.result["laws"], run.result["true_alpha"]
     fig, axes = new_figure(1, len(laws) + 1, figsize=(4 * (len(laws) + 1), 3.6))
     table: dict[str, list] = {"law": [], "replicate": [], "ci_low": [], "ci_high": [], "covered": []}
-    for i, (law, a) in enumerate(zip(laws, true)):
-        lo, hi = run.arrays[f"lo_{i}"], run.arrays[f"hi_{i}"]
+    for i, (law, a, lo, hi) in enumerate(zip(laws, true, run.arrays["lo"], run.arrays["hi"])):  # lo, hi: (law, replicate)
         order = np.argsort(0.5 * (lo + hi))
         lo, hi = lo[order], hi[order]
         cov = (lo <= a) & (a <= hi)
@@ -40,7 +39,8 @@ def make(ctx: FigureContext) -> FigureOutput:
     c = np.array(run.result["coverage"])
     w = np.array(run.result["wilson"])
     y = np.arange(len(laws))
-    ax.errorbar(c, y, xerr=[c - w[:, 0], w[:, 1] - c], fmt="o", color="k", capsize=3)
+    # at coverage 0 or 1 the Wilson end equals the point up to rounding (-1e-16)
+    ax.errorbar(c, y, xerr=np.maximum(0.0, [c - w[:, 0], w[:, 1] - c]), fmt="o", color="k", capsize=3)
     ax.axvspan(0.93, 0.97, color="C2", alpha=0.2, label="target 93-97 %")
     ax.set_yticks(y, [str(v) for v in laws], fontsize=7)
     ax.set_xlabel("coverage (Wilson 95 % interval)")

@@ -26,6 +26,7 @@ Targets (issue "The spine", item 6):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +49,19 @@ class Preset:
     joint_boot: int  # bootstrap resamples of the joint L(N, D) fit
     max_breaks: int  # largest number of breaks tried by select_n_breaks
     tail_boot: int  # CSN bootstrap of sigma (0: asymptotic only)
+    # the synthetic laws: the same in every preset
+    clean: tuple[float, float] = (10.0, 1.5)  # noise-free L = B x^-alpha: (B, alpha) on X
+    coverage_seed: int = 20241
+    tail_alpha: float = 2.5  # continuous and discrete tail samples with x_min = 1
+    tail_samples: int = 10_000
+    ks_xmin: float = 10.0  # power-law tail above, uniform body below: x_min chosen by KS
+    ks_samples: int = 3000  # of the tail and of the body each
+    broken: F.BrokenPowerLawFit = F.BrokenPowerLawFit(a=0.01, b=2.0, c0=0.3, c=(0.9,), d=(1e3,), f=(0.5,), rmsle=0.0,
+                                                      n_breaks=1)  # Caballero et al.'s form, one break
+    broken_x: tuple[float, float, int] = (1.0, 1e6, 30)  # geomspace of the broken power law's x
+    broken_noise: float = 0.02  # multiplicative noise of the broken-law interval rows
+    window_law: tuple[float, float, float] = (5.0, 1.3, 1e3)  # B x^-alpha (1 + (x_b/x)^2)^-1/2: (B, alpha, x_b)
+    single_seed: int = 7331
 
 
 PRESETS: dict[str, Preset] = {
@@ -118,49 +132,59 @@ def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
     return c - h, c + h
 
 
-@suite(NAME, description="recovery and coverage of the exponent fits", budget_s={"quick": 300, "full": 1800})
-def run(ctx) -> list[Row]:
-    P = PRESETS[ctx.preset]
+def _sci(x: float) -> str:
+    """1e4 for 10000 (a power of ten in a row's name)."""
+    return f"{x:.0e}".replace("e+0", "e").replace("e+", "e")
+
+
+def rows_recovery(ctx, P: Preset) -> list[Row]:
+    """1. noise-free recovery of L = B x^-alpha, with and without offset."""
+    B, alpha = P.clean
+    y0 = B * X ** -alpha
     rows: list[Row] = []
-    # 1. noise-free recovery
-    y0 = 10.0 * X ** -1.5
+    fits = {}
     for off in (True, False):
         fit = F.fit_power_law(X, y0, offset=off, n_boot=0)
-        rows.append(Row.check(NAME, f"noise-free alpha (offset={off})", 1.5, fit.alpha, tolerance=1e-6))
-        rows.append(Row.check(NAME, f"noise-free amplitude (offset={off})", 10.0, fit.amplitude, tolerance=1e-6,
+        fits[off] = fit
+        rows.append(Row.check(NAME, f"noise-free alpha (offset={off})", alpha, fit.alpha, tolerance=1e-6))
+        rows.append(Row.check(NAME, f"noise-free amplitude (offset={off})", B, fit.amplitude, tolerance=1e-6,
                               relative=True))
         rows.append(Row.at_least(NAME, f"gradient check passed at the optimum (offset={off})", float(fit.converged), 1.0))
-    # 2. coverage over replicates, through the sweep runner (resumable)
-    grid = [{"kind": "fitting-coverage", "seed": 20241, "start": s, "count": P.chunk, "n_boot": P.n_boot, **TRUE}
-            for s in range(0, P.replicates, P.chunk)]
+    ex = noisy_curve(np.random.default_rng([P.coverage_seed, 10**6]))
+    exfit = F.fit_power_law(X, ex, n_boot=P.n_boot, rng=1)
+    ctx.save_artifact("recovery", {"x": X, "y_clean": y0, "y_noisy": ex},
+                      {"fit_offset": fits[True].to_dict(), "fit_no_offset": fits[False].to_dict(),
+                       "fit_noisy": exfit.to_dict(), "true": TRUE, "clean_amplitude": B, "clean_alpha": alpha})
+    return rows
+
+
+def rows_coverage(ctx, P: Preset) -> list[Row]:
+    """2. coverage of the 95 % interval over replicates, through the sweep runner (resumable)."""
+    grid = [{"kind": "fitting-coverage", "seed": P.coverage_seed, "start": s, "count": P.chunk, "n_boot": P.n_boot,
+             **TRUE} for s in range(0, P.replicates, P.chunk)]
     runs = ctx.sweep(coverage_chunk, grid, desc="fitting coverage")
-    a = np.concatenate([r.arrays["alpha"] for r in runs])
-    lo = np.concatenate([r.arrays["lo"] for r in runs])
-    hi = np.concatenate([r.arrays["hi"] for r in runs])
+    a, lo, hi = (np.concatenate([r.arrays[k] for r in runs]) for k in ("alpha", "lo", "hi"))
     covered = (lo <= TRUE["alpha"]) & (TRUE["alpha"] <= hi)
     k, n = int(covered.sum()), int(covered.size)
-    cov = k / n
-    wl = wilson(k, n)
+    cov, wl = k / n, wilson(k, n)
     if ctx.preset != "full":
-        rows.append(Row.check(NAME, f"95% interval coverage of alpha ({n} replicates)", 0.94, cov, tolerance=0.04, ci=wl,
-                              note="quick: passes if the Wilson interval of the coverage meets [0.90, 0.98]"))
+        row = Row.check(NAME, f"95% interval coverage of alpha ({n} replicates)", 0.94, cov, tolerance=0.04, ci=wl,
+                        note="quick: passes if the Wilson interval of the coverage meets [0.90, 0.98]")
     else:
-        rows.append(Row.in_range(NAME, f"95% interval coverage of alpha ({n} replicates)", cov, 0.90, 0.98, ci=wl))
-    med = float(np.median(np.abs(a - TRUE["alpha"])))
-    rows.append(Row.at_most(NAME, "median |alpha_hat - alpha|", med, 0.05))
-    ex = noisy_curve(np.random.default_rng([20241, 10**6]))
-    exfit = F.fit_power_law(X, ex, n_boot=P.n_boot, rng=1)
+        row = Row.in_range(NAME, f"95% interval coverage of alpha ({n} replicates)", cov, 0.90, 0.98, ci=wl)
     ctx.save_artifact("coverage", {"alpha": a, "lo": lo, "hi": hi},
                       {"true_alpha": TRUE["alpha"], "coverage": cov, "wilson": wl, "n_boot": P.n_boot})
-    fits = {str(off): F.fit_power_law(X, y0, offset=off, n_boot=0).to_dict() for off in (True, False)}
-    ctx.save_artifact("recovery", {"x": X, "y_clean": y0, "y_noisy": ex},
-                      {"fits_clean": fits, "fit_noisy": exfit.to_dict(), "true": TRUE})
-    # 3. tail exponents
+    return [row, Row.at_most(NAME, "median |alpha_hat - alpha|", float(np.median(np.abs(a - TRUE["alpha"]))), 0.05)]
+
+
+def rows_tails(ctx, P: Preset) -> list[Row]:
+    """3. tail exponents: continuous (vs powerlaw.Fit), the exact discrete likelihood, x_min by KS."""
     rng = np.random.default_rng(7)
-    s = (1.0 - rng.random(10_000)) ** (-1.0 / 1.5)  # continuous, alpha = 2.5, x_min = 1
+    ta = P.tail_alpha
+    s = (1.0 - rng.random(P.tail_samples)) ** (-1.0 / (ta - 1))  # continuous, x_min = 1
     tf = F.fit_tail_exponent(s, discrete=False, xmin=1.0)
-    rows.append(Row.check(NAME, "continuous tail alpha (1e4 samples)", 2.5, tf.alpha, tolerance=0.0,
-                          ci=(tf.alpha - 3 * tf.sigma, tf.alpha + 3 * tf.sigma), note="interval = 3 sigma"))
+    rows = [Row.check(NAME, f"continuous tail alpha ({_sci(P.tail_samples)} samples)", ta, tf.alpha,
+                      tolerance=0.0, ci=(tf.alpha - 3 * tf.sigma, tf.alpha + 3 * tf.sigma), note="interval = 3 sigma")]
     try:
         import powerlaw  # cross-check only (test extra)
 
@@ -170,49 +194,47 @@ def run(ctx) -> list[Row]:
     except ImportError:
         ctx.note("powerlaw is not installed: the cross-check against powerlaw.Fit was skipped "
                  "(pip install 'nsl-toolkit[test]')")
-    sd = F._sample_power_law(np.random.default_rng(8), 10_000, 2.5, 1.0, None, True)
+    sd = F._sample_power_law(np.random.default_rng(8), P.tail_samples, ta, 1.0, None, True)
     td = F.fit_tail_exponent(sd, discrete=True, xmin=1)
-    rows.append(Row.check(NAME, "discrete tail alpha, exact zeta likelihood (x_min = 1)", 2.5, td.alpha, tolerance=0.0,
+    rows.append(Row.check(NAME, "discrete tail alpha, exact zeta likelihood (x_min = 1)", ta, td.alpha, tolerance=0.0,
                           ci=(td.alpha - 3 * td.sigma, td.alpha + 3 * td.sigma), note="interval = 3 sigma"))
     approx = 1.0 + sd.size / np.sum(np.log(sd / 0.5))
     rows.append(Row.at_least(NAME, "x_min - 1/2 shortcut bias at x_min = 1 (in sigma units)",
-                             abs(approx - 2.5) / td.sigma, 3.0,
+                             abs(approx - ta) / td.sigma, 3.0,
                              note=f"shortcut gives {approx:.3f}: biased, hence the exact likelihood"))
-    # x_min chosen by KS: exponential body below 10, power-law tail above
-    tail = 10.0 * (1.0 - rng.random(3000)) ** (-1.0 / 1.5)
-    body = 1.0 + 9.0 * rng.random(3000)
+    # x_min chosen by KS: uniform body below ks_xmin, power-law tail above
+    tail = P.ks_xmin * (1.0 - rng.random(P.ks_samples)) ** (-1.0 / (ta - 1))
+    body = 1.0 + (P.ks_xmin - 1.0) * rng.random(P.ks_samples)
     ts = F.fit_tail_exponent(np.concatenate([body, tail]), discrete=False)
-    rows.append(Row.check(NAME, "x_min chosen by KS (true 10)", 10.0, ts.xmin, tolerance=1.0))
-    rows.append(Row.check(NAME, "tail alpha with KS-chosen x_min", 2.5, ts.alpha, tolerance=0.0,
+    rows.append(Row.check(NAME, f"x_min chosen by KS (true {P.ks_xmin:g})", P.ks_xmin, ts.xmin, tolerance=1.0))
+    rows.append(Row.check(NAME, "tail alpha with KS-chosen x_min", ta, ts.alpha, tolerance=0.0,
                           ci=(ts.alpha - 3 * ts.sigma, ts.alpha + 3 * ts.sigma), note="interval = 3 sigma"))
-    # 4. broken power law (Caballero et al. form), noise-free
-    xb = np.geomspace(1.0, 1e6, 30)
-    true_b = F.BrokenPowerLawFit(a=0.01, b=2.0, c0=0.3, c=(0.9,), d=(1e3,), f=(0.5,), rmsle=0.0, n_breaks=1)
-    bf = F.fit_broken_power_law(xb, true_b.predict(xb), n_breaks=1)
-    rows.append(Row.at_most(NAME, "broken power law: RMS log error of the refit", bf.rmsle, 1e-3))
-    rows.append(Row.check(NAME, "broken power law: break location d1", 1e3, bf.d[0], tolerance=0.05, relative=True))
-    # 5. fit window: a curve that is a power law only above x = 1e3
-    xw = np.geomspace(10, 1e6, 16)
-    yw = 5 * xw ** -1.3 * (1 + (1e3 / xw) ** 2) ** -0.5
-    lo_i, hi_i = F.select_fit_window(xw, yw)
-    wf = F.fit_power_law(xw[lo_i:hi_i], yw[lo_i:hi_i], offset=False, n_boot=0)
-    rows.append(Row.check(NAME, "alpha on the selected window (head bends below 1e3)", 1.3, wf.alpha, tolerance=0.02,
-                          note=f"window starts at x = {xw[lo_i]:.3g}"))
-    rows += _single_curve_rows(ctx, P)
-    rows += _robustness_rows()
-    rows += _joint_rows(ctx, P)
-    rows += _csn_rows(ctx, P)
-    rows += _bnsl_rows(P)
     return rows
 
 
-def _single_curve_rows(ctx, P) -> list[Row]:
+def rows_broken_and_window(ctx, P: Preset) -> list[Row]:
+    """4-5. a noise-free broken power law refitted, and a fit window found on a curve bent below x_b."""
+    xb = np.geomspace(P.broken_x[0], P.broken_x[1], int(P.broken_x[2]))
+    bf = F.fit_broken_power_law(xb, P.broken.predict(xb), n_breaks=1)
+    B, alpha, x_b = P.window_law
+    xw = np.geomspace(10, 1e6, 16)
+    yw = B * xw ** -alpha * (1 + (x_b / xw) ** 2) ** -0.5
+    lo_i, hi_i = F.select_fit_window(xw, yw)
+    wf = F.fit_power_law(xw[lo_i:hi_i], yw[lo_i:hi_i], offset=False, n_boot=0)
+    return [Row.at_most(NAME, "broken power law: RMS log error of the refit", bf.rmsle, 1e-3),
+            Row.check(NAME, "broken power law: break location d1", P.broken.d[0], bf.d[0], tolerance=0.05,
+                      relative=True),
+            Row.check(NAME, f"alpha on the selected window (head bends below {_sci(x_b)})", alpha,
+                      wf.alpha, tolerance=0.02, note=f"window starts at x = {xw[lo_i]:.3g}")]
+
+
+def rows_single_curve(ctx, P: Preset) -> list[Row]:
     """One-curve coverage (studentized residual bootstrap) on three laws, with Wilson intervals."""
     rows: list[Row] = []
-    arrays: dict = {}
+    arrays: dict[str, list] = {"lo": [], "hi": []}  # (law, replicate)
     meta: dict = {"laws": list(SINGLE), "true_alpha": [], "coverage": [], "wilson": [], "n_boot": P.single_boot}
     for law in SINGLE:
-        grid = [{"kind": "fitting-single-coverage", "law": law, **SINGLE[law], "seed": 7331, "start": s,
+        grid = [{"kind": "fitting-single-coverage", "law": law, **SINGLE[law], "seed": P.single_seed, "start": s,
                  "count": P.chunk, "n_boot": P.single_boot} for s in range(0, P.single_replicates, P.chunk)]
         runs = ctx.sweep(single_coverage_chunk, grid, desc=f"one-curve coverage ({law})")
         lo = np.concatenate([r.arrays["lo"] for r in runs])
@@ -224,16 +246,16 @@ def _single_curve_rows(ctx, P) -> list[Row]:
                               tolerance=0.02, ci=wilson(k, n),
                               note="passes if the Wilson interval of the coverage meets [0.93, 0.97]; "
                                    f"median width {np.median(hi - lo):.3g}"))
-        i = len(meta["coverage"])
-        arrays[f"lo_{i}"], arrays[f"hi_{i}"] = lo, hi
+        arrays["lo"].append(lo)
+        arrays["hi"].append(hi)
         meta["true_alpha"].append(true)
         meta["coverage"].append(k / n)
         meta["wilson"].append(list(wilson(k, n)))
-    ctx.save_artifact("single-coverage", arrays, meta)
+    ctx.save_artifact("single-coverage", {k: np.array(v) for k, v in arrays.items()}, meta)
     return rows
 
 
-def _robustness_rows() -> list[Row]:
+def rows_robustness(ctx, P: Preset) -> list[Row]:
     """Scale invariance and degenerate input (issue: never confident nonsense)."""
     rows: list[Row] = []
     x = np.geomspace(1e3, 1e6, 10)
@@ -252,7 +274,7 @@ def _robustness_rows() -> list[Row]:
     return rows
 
 
-def _joint_rows(ctx, P) -> list[Row]:
+def rows_joint(ctx, P: Preset) -> list[Row]:
     """Besiroglu et al.'s replication: their data when available, else their published law."""
     from nsl.theory.fitting_joint import fit_joint_power_law
     from nsl.validation import fitting_chinchilla as ch
@@ -296,7 +318,7 @@ def _joint_rows(ctx, P) -> list[Row]:
     return rows
 
 
-def _csn_rows(ctx, P) -> list[Row]:
+def rows_csn(ctx, P: Preset) -> list[Row]:
     """CSN 2009 Table 6.1 on the data sets shipped with the powerlaw package (MIT licence)."""
     import os
 
@@ -334,18 +356,34 @@ def _csn_rows(ctx, P) -> list[Row]:
     return rows
 
 
-def _bnsl_rows(P) -> list[Row]:
+def rows_bnsl(ctx, P: Preset) -> list[Row]:
+    """The broken power law with noise: the final exponent in its interval, breaks by held-out extrapolation."""
     from nsl.theory.fitting_bnsl import broken_power_law_intervals, select_n_breaks
 
     rows: list[Row] = []
-    xb = np.geomspace(1.0, 1e6, 30)
-    one = F.BrokenPowerLawFit(a=0.01, b=2.0, c0=0.3, c=(0.9,), d=(1e3,), f=(0.5,), rmsle=0.0, n_breaks=1)
-    y = one.predict(xb) * np.exp(0.02 * np.random.default_rng(0).standard_normal(xb.size))
+    xb = np.geomspace(P.broken_x[0], P.broken_x[1], int(P.broken_x[2]))
+    y = P.broken.predict(xb) * np.exp(P.broken_noise * np.random.default_rng(0).standard_normal(xb.size))
     r = broken_power_law_intervals(xb, y, n_breaks=1, n_boot=100, rng=0)
-    rows.append(Row.check(NAME, "broken power law, 2% noise: final exponent c0 + c1 in its 95% interval", 1.2,
-                          r.fit.final_exponent(), tolerance=0.0, ci=r.final_exponent_ci))
+    rows.append(Row.check(NAME, f"broken power law, {100 * P.broken_noise:g}% noise: final exponent c0 + c1 in its "
+                                "95% interval", P.broken.final_exponent(), r.fit.final_exponent(), tolerance=0.0,
+                          ci=r.final_exponent_ci))
     sel = select_n_breaks(xb, y, max_breaks=P.max_breaks)
     rows.append(Row.check(NAME, f"broken power law: breaks chosen by held-out extrapolation (0-{P.max_breaks})",
                           1, sel.n_breaks, tolerance=0.0,
                           note="held-out RMS log errors " + ", ".join(f"{k}: {v:.3g}" for k, v in sel.errors.items())))
+    return rows
+
+
+CHECKS: tuple[Callable[[object, Preset], list[Row]], ...] = (
+    rows_recovery, rows_coverage, rows_tails, rows_broken_and_window, rows_single_curve, rows_robustness, rows_joint,
+    rows_csn, rows_bnsl)
+
+
+@suite(NAME, description="recovery and coverage of the exponent fits", budget_s={"quick": 300, "full": 1800})
+def run(ctx) -> list[Row]:
+    """Every check in turn; the coverage checks run their replicates through the sweep (store, executor)."""
+    P = PRESETS[ctx.preset]
+    rows: list[Row] = []
+    for check in CHECKS:
+        rows += check(ctx, P)
     return rows
