@@ -5,7 +5,7 @@ import numpy as np
 
 from nsl.context import FigureContext, FigureOutput
 from nsl.registry import figure
-from nsl.theory.percolation import critical_exponents
+from nsl.theory.percolation import brill_exponents, critical_exponents
 
 
 @figure("percolation-phase", suite="percolation")
@@ -16,12 +16,14 @@ def make(ctx: FigureContext) -> FigureOutput:
     run = ctx.load_artifact("phase")
     tau, m = run.arrays["tau"], run.arrays["c_over_D"]
     T, M = np.meshgrid(tau, m)
-    alpha = (3 - T) / (T - 2)
-    aN = np.minimum(alpha, M)
-    aD = np.minimum(alpha / (1 + alpha), M)
+    # Brill's exponents from nsl.theory (c/D = M: c = M, D = 1), and the subtask branch (c/D -> inf) as the boundary
+    ex = [[brill_exponents(float(t), float(mm), 1.0) for t in tau] for mm in m]
+    aN = np.array([[e.alpha_N for e in row] for row in ex])
+    aD = np.array([[e.alpha_D for e in row] for row in ex])
+    sub = [brill_exponents(float(t), 1.0, 1e-9) for t in tau]
     fig, axes = new_figure(1, 2, figsize=(10, 4), sharey=True)
-    for ax, Z, name, bound in [(axes[0], aN, "alpha_N", (3 - tau) / (tau - 2)),
-                               (axes[1], aD, "alpha_D", (3 - tau) / (tau - 2) / (1 + (3 - tau) / (tau - 2)))]:
+    for ax, Z, name, bound in [(axes[0], aN, "alpha_N", np.array([e.alpha_N for e in sub])),
+                               (axes[1], aD, "alpha_D", np.array([e.alpha_D for e in sub]))]:
         pc = ax.pcolormesh(T, M, np.log10(Z), shading="auto", cmap="viridis")
         fig.colorbar(pc, ax=ax, label=f"log10 {name}")
         ax.plot(tau, bound, "w--", lw=1.2, label="boundary: subtask- vs manifold-limited")
