@@ -85,7 +85,6 @@ TABLE = [
     ("check_real_array", pchecks.check_real_array,
      lambda: dict(x=np.array([1.0, 2.0]), name="x", ndim=1, lo=0.0, min_size=1),
      {"x": ARR + [np.array([-1.0])], "ndim": NDIM, "lo": RBOUND, "min_size": COUNT0}),
-    ("check_seed", pchecks.check_seed, lambda: dict(rng=0), {"rng": SEED}),
     ("label_clusters", perc.label_clusters, lambda: dict(occupied=OCC, periodic=False),
      {"occupied": ARR + [np.zeros((0, 3), bool), OCC.astype(int)], "periodic": BOOL + [(True,), "ab"]}),
     ("wrapping_clusters", perc.wrapping_clusters, lambda: dict(occupied=OCC), {"occupied": ARR}),
@@ -369,9 +368,6 @@ def test_checkers_refuse_bad_bounds_and_name_them():
     # a valid bound that excludes x is x's fault, and the message names x with the range
     with pytest.raises(ValueError, match=r"^x must be an integer <= 0, got 3"):
         pchecks.check_int(3, "x", hi=0)
-    assert pchecks.check_seed(None) is None and pchecks.check_seed(5) == 5
-    g = np.random.default_rng(0)
-    assert pchecks.check_seed(g) is g
 
 
 def test_issue14_cases():

@@ -11,8 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["CapReached", "check_int", "check_real", "check_rng", "check_seed", "check_sizes", "check_int_array",
-           "check_real_array"]
+__all__ = ["CapReached", "check_int", "check_real", "check_rng", "check_sizes", "check_int_array", "check_real_array"]
 
 _INT64_MAX = 2**63 - 1
 
@@ -179,41 +178,6 @@ def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
     """
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"{name} must be a numpy.random.Generator, got {type(rng).__name__}")
-    return rng
-
-
-def check_seed(rng: Any, name: str = "rng") -> Any:
-    """``rng`` as numpy's ``default_rng`` accepts it for a bootstrap: None, a seed (an integer >= 0),
-    a ``SeedSequence`` or a ``Generator``; returned unchanged, else ``TypeError``/``ValueError``
-    naming ``name``.
-
-    Parameters
-    ----------
-    rng : the value to check.
-    name : the argument name used in the error message.
-
-    Returns
-    -------
-    object
-        ``rng`` itself (draws are those of ``np.random.default_rng(rng)``).
-
-    References
-    ----------
-    None: argument checking only, no formula from a paper (the house rule that every public
-    function refuses bad input with an error naming the argument and its range).
-
-    Examples
-    --------
-    >>> check_seed(7)
-    7
-    """
-    if rng is None or isinstance(rng, (np.random.Generator, np.random.SeedSequence)):
-        return rng
-    if isinstance(rng, (bool, np.bool_)) or not isinstance(rng, (Integral, np.integer)):
-        raise TypeError(f"{name} must be None, an integer seed >= 0, a SeedSequence or a numpy.random.Generator, "
-                        f"got {type(rng).__name__}")
-    if rng < 0:
-        raise ValueError(f"{name} must be an integer seed >= 0 (or None or a Generator), got {rng!r}")
     return rng
 
 

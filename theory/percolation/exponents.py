@@ -249,9 +249,10 @@ def estimate_fractal_dimension(L: np.ndarray, largest: np.ndarray, *, n_boot: in
     1.8958
     """
     from nsl.theory.fitting import fit_power_law
-    from nsl.theory.percolation.checks import check_int, check_real_array, check_seed
+    from nsl.theory.percolation.checks import check_int, check_real_array
+    from nsl.theory._checks import check_seed
 
-    rng = check_seed(rng)
+    rng = check_seed(rng)  # a Generator: the same draws as the seed would give
     L = check_real_array(L, "L", ndim=1, lo=0.0, lo_open=True, min_size=4)
     m = check_real_array(largest, "largest", lo=0.0, lo_open=True)
     if m.ndim not in (1, 2) or m.shape[-1] != L.size:
@@ -290,9 +291,10 @@ def estimate_tau(sizes: np.ndarray, *, xmin: float, xmax: float | None = None, r
     2.5
     """
     from nsl.theory.fitting import fit_tail_exponent
-    from nsl.theory.percolation.checks import check_real, check_seed, check_sizes
+    from nsl.theory.percolation.checks import check_real, check_sizes
+    from nsl.theory._checks import check_seed
 
-    rng = check_seed(rng)
+    rng = check_seed(rng)  # a Generator: the same draws as the seed would give
     x = check_sizes(sizes)
     xmin = check_real(xmin, "xmin", lo=1.0)
     if xmax is not None:
@@ -342,9 +344,10 @@ def estimate_tau_binned(sizes_per_lattice: list[np.ndarray], n_sites: int, *, s_
     2.5
     """
     from nsl.theory.fitting import fit_power_law
-    from nsl.theory.percolation.checks import check_int, check_real, check_seed, check_sizes
+    from nsl.theory.percolation.checks import check_int, check_real, check_sizes
+    from nsl.theory._checks import check_seed
 
-    rng = check_seed(rng)
+    rng = check_seed(rng)  # a Generator: the same draws as the seed would give
     if not isinstance(sizes_per_lattice, (list, tuple)) or len(sizes_per_lattice) < 2:
         raise ValueError("sizes_per_lattice must be a list of at least 2 arrays of cluster sizes "
                          "(the bootstrap resamples lattices)")
@@ -426,9 +429,10 @@ def estimate_pc(first_span: dict, n_sites: dict, target: float, *, n_boot: int =
     >>> est.L.tolist(), round(est.p_c, 2)
     ([10, 20], 0.5)
     """
-    from nsl.theory.percolation.checks import check_int, check_int_array, check_real, check_seed
+    from nsl.theory.percolation.checks import check_int, check_int_array, check_real
+    from nsl.theory._checks import check_seed
 
-    rng = check_seed(rng)
+    rng = check_seed(rng)  # a Generator: the same draws as the seed would give
     target = check_real(target, "target", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     ci = check_real(ci, "ci", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     n_boot = check_int(n_boot, "n_boot", lo=1, hi=100_000)
@@ -560,9 +564,10 @@ def estimate_tau_fss(sizes_per_lattice: list, n_sites: int, *, d: int | None = N
     >>> round(est.tau, 1), est.n_lattices
     (2.2, 4)
     """
-    from nsl.theory.percolation.checks import check_int, check_real, check_seed, check_sizes
+    from nsl.theory.percolation.checks import check_int, check_real, check_sizes
+    from nsl.theory._checks import check_seed
 
-    rng = check_seed(rng)
+    rng = check_seed(rng)  # a Generator: the same draws as the seed would give
     if not isinstance(sizes_per_lattice, (list, tuple)) or len(sizes_per_lattice) < 2:
         raise ValueError("sizes_per_lattice must be a list of at least 2 arrays of cluster sizes")
     lats = [check_sizes(s, f"sizes_per_lattice[{i}]") for i, s in enumerate(sizes_per_lattice)]
