@@ -321,8 +321,10 @@ def _run(args) -> int:
         raise _Bad(f"--law joint needs two --x columns (N then D), got {len(args.x)}")
     if law != "joint" and len(args.x) != 1:
         raise _Bad(f"--law {law} needs exactly one --x column, got {len(args.x)}")
-    if args.n_boot < 0:
-        raise _Bad(f"--n-boot must be >= 0, got {args.n_boot}")
+    if not 0 <= args.n_boot <= 100_000:
+        raise _Bad(f"--n-boot must be in [0, 100000], got {args.n_boot}")
+    if law == "broken" and args.n_boot < 2:
+        raise _Bad(f"--law broken needs --n-boot >= 2 (its intervals are bootstrap percentiles), got {args.n_boot}")
     table = _read_table(args.path)
     y = _column(table, args.y, "--y")
     xs = [_column(table, c, "--x") for c in args.x]

@@ -79,6 +79,8 @@ def test_broken_law_given_breaks(tmp_path, capsys):
     (["--x", "N", "--y", "seed"], "column 'seed': row 1 is 0"),
     (["--x", "N", "--y", "loss", "--law", "joint"], "two --x"),
     (["--x", "N", "--y", "loss", "--n-boot", "-3"], "--n-boot"),
+    (["--x", "N", "--y", "loss", "--n-boot", "1000000000000"], "--n-boot must be in [0, 100000]"),
+    (["--x", "N", "--y", "loss", "--law", "broken", "--n-boot", "0"], "--law broken needs --n-boot >= 2"),
     (["--x", "N", "--y", "loss", "--law", "broken", "--breaks", "7"], "--breaks"),
 ])
 def test_bad_usage_exit_2_names_the_column(runs_csv, capsys, argv, match):
