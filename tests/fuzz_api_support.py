@@ -360,13 +360,32 @@ def nonfinite(obj: Any, depth: int = 0) -> str | None:
     return None
 
 
+CHECKER_BOUNDS = ("lo", "hi", "ndim", "min_size")
+
+
+def accepted_names(fn: Callable, param: str, kwargs: dict) -> tuple[str, ...]:
+    """Names besides ``param`` a correct error may name.
+
+    A checker (a function with a ``name`` parameter, e.g. ``check_int(x, name, lo=..., hi=...)``)
+    first validates its own bounds; a valid bound that excludes the checked value is then a bad
+    value, reported under the value's name. So for a bound parameter the value's name is accepted.
+    """
+    if param in CHECKER_BOUNDS and "name" in inspect.signature(fn).parameters and isinstance(kwargs.get("name"), str):
+        return (kwargs["name"],)
+    return ()
+
+
 def names_argument(message: str, param: str) -> bool:
     """True if the error message names the parameter (as a word)."""
     return re.search(rf"(?<![A-Za-z0-9_]){re.escape(param)}(?![A-Za-z0-9_])", message) is not None
 
 
-def verdict(param: str, outcome: tuple[str, Any]) -> str | None:
-    """``None`` if the outcome is acceptable; else a short description of the finding."""
+def verdict(param: str, outcome: tuple[str, Any], also: tuple[str, ...] = ()) -> str | None:
+    """``None`` if the outcome is acceptable; else a short description of the finding.
+
+    ``also``: other names the message may name instead of ``param`` (a checker's bound that
+    excludes the checked value is correctly reported as that value out of range, see
+    :func:`accepted_names`)."""
     kind, val = outcome
     if kind == "timeout":
         return "hang (time limit)"
@@ -376,7 +395,7 @@ def verdict(param: str, outcome: tuple[str, Any]) -> str | None:
     exc = val
     msg = str(exc)
     if isinstance(exc, (ValueError, TypeError)):
-        if names_argument(msg, param):
+        if any(names_argument(msg, p) for p in (param, *also)):
             return None
         return f"{type(exc).__name__} not naming {param!r}: {msg[:120]}"
     return f"{type(exc).__name__}: {msg[:120]}"

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fuzz_api_support import (BAD_VALUES, bad_values_for, baseline_kwargs, call_limited, fuzzed_params, load_known,
+from fuzz_api_support import (BAD_VALUES, accepted_names, bad_values_for, baseline_kwargs, call_limited, fuzzed_params, load_known,
                               nonfinite, public_functions, verdict)
 
 FULL = os.environ.get("NSL_FUZZ_FULL") == "1"
@@ -88,7 +88,7 @@ def test_bad_arguments(qualname):
     for param, label in cases:
         kw = dict(baseline_kwargs(qualname, fn))  # fresh objects (rng state, arrays) for every case
         kw[param] = BAD_VALUES[label]()
-        what = verdict(param, call_limited(fn, kw, limit))
+        what = verdict(param, call_limited(fn, kw, limit), also=accepted_names(fn, param, kw))
         key = (qualname, param, label)
         if what is not None:
             found[key] = what
@@ -119,6 +119,8 @@ def test_harness_classifies():
     assert "not naming 'x'" in verdict("x", ("raised", ValueError("bad value")))
     assert verdict("x", ("raised", ZeroDivisionError("division by zero"))).startswith("ZeroDivisionError")
     assert verdict("x", ("timeout", None)) == "hang (time limit)"
+    assert verdict("hi", ("raised", ValueError("x must be <= 0, got 3")), also=("x",)) is None
+    assert "not naming 'hi'" in verdict("hi", ("raised", ValueError("must be <= 0, got 3")), also=("x",))
 
     def spin(n):
         while True:
