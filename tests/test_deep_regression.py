@@ -37,12 +37,12 @@ def test_presets_complete_and_consistent():
     assert set(q.n_d) <= set(m.n_d) and set(q.seeds) <= set(m.seeds)
     assert all(getattr(q, f.name) == getattr(m, f.name) for f in fields(dr.Preset)
                if f.name in ("box", "archs", "train", "lrs", "n_val", "n_test", "shard", "stem_stride", "id_arch",
-                             "id_n_d", "id_seeds"))
-    data_and_id = {c.key for c in dr.cells(q) if c.seeds != (0,)}
-    assert data_and_id <= {c.key for c in dr.cells(m)}
+                             "id_n_d", "id_seeds", "model_n_d"))
+    half = {(dr.PARAMS, f, max(lad.widths), lad.depth, q.model_n_d // 2, "") for f, lad in q.ladders.items()}
+    assert {c.key for c in dr.cells(q)} - {c.key for c in dr.cells(m)} <= half  # all but the widest nets at N_D / 2
     for name in ("medium", "full"):
         P = dr.PRESETS[name]
-        assert np.log10(P.n_d[-1] / P.n_d[0]) >= 2.0 and len(P.seeds) >= 3
+        assert np.log10(P.n_d[-1] / P.n_d[0]) >= 2.0 and all(len(P.arch_seeds(a)) >= 3 for a in P.archs.values())
         for fam, lad in P.ladders.items():
             ld = model_ladder(fam, in_channels=2, image_size=P.box.size, n_out=3, widths=lad.widths, depth=lad.depth)
             assert decades(ld) >= 1.5, (name, fam)
@@ -57,7 +57,7 @@ def test_every_cell_of_the_grid_is_keyed_by_physics_and_settings_only():
     assert len(g) == len(dr.cells(P)) * len(P.lrs)
     # a cell shared by two sweeps (fcn-128 at model_n_d, the d=3 id cells) is one config, trained once
     assert len({config_hash(c) for c in g}) == len({c.key for c in dr.cells(P)}) * len(P.lrs)
-    assert all(c["n_train"] in set(P.n_d) | set(P.id_n_d) | {P.model_n_d, P.model_n_d // 2} for c in g)
+    assert all(c["n_d"] in set(P.n_d) | set(P.id_n_d) | {P.model_n_d, P.model_n_d // 2} for c in g)
     chosen = {c.key: P.lrs[0] for c in dr.cells(P)}
     assert all(c["seed"] != 0 for c in dr.grid_seeds(P, chosen))
 
@@ -100,13 +100,13 @@ def _micro_preset():
                "vit-4": dr.Arch("vit", 4, 1)},
         ladders={"fcn": dr.Ladder((4, 8, 16), 1), "resnet": dr.Ladder((1, 2), 1), "vit": dr.Ladder((4, 8), 1)},
         model_n_d=512, lrs=(3e-3, 1e-2), train={"fcn": tr, "resnet": tr, "vit": tr},
-        id_arch="fcn-8", id_n_d=(16, 32, 64, 128), id_seeds=(0, 1), n_boot=30, band_model=True)
+        id_arch="fcn-8", id_n_d=(16, 32, 64, 128), id_seeds=(0, 1), id_train=tr, n_boot=30, band_model=True)
 
 
 def _cell_config(P, **kw):
     c = {"kind": "t", "data_seed": 0, "n_val": 64, "n_test": 128, "shard": 256, "train": dr.train_settings(P, "fcn"),
          "device": "cpu", "spec": P.box.spec(["theta", "J"]), "family": "fcn", "width": 8, "depth": 1,
-         "lr": 3e-3, "seed": 0, "n_train": 100}
+         "lr": 3e-3, "seed": 0, "n_d": 100}
     c.update(kw)
     return c
 
@@ -121,14 +121,14 @@ def test_train_cell_deterministic_and_keyed_without_paths(tmp_path):
     assert not any(isinstance(v, str) and "/" in v for v in c.values())  # the store key holds no path
     assert config_hash(c) == config_hash(json.loads(json.dumps(c)))
     with pytest.raises(ValueError, match=r"N_D"):
-        dr.train_cell({**c, "n_train": 0}, cache_root=str(tmp_path / "a"))
+        dr.train_cell({**c, "n_d": 0}, cache_root=str(tmp_path / "a"))
 
 
 def test_killed_sweep_resumes_without_retraining(tmp_path):
     P = _micro_preset()
     store = RunStore(tmp_path / "store")
     fn = functools.partial(dr.train_cell, cache_root=str(tmp_path / "ds"))
-    grid = [_cell_config(P, n_train=n, spec=P.box.spec(dr.PARAMS)) for n in (32, 64, 128)]
+    grid = [_cell_config(P, n_d=n, spec=P.box.spec(dr.PARAMS)) for n in (32, 64, 128)]
     ctx = SuiteContext("deep-regression", store, executor="serial", progress=False)
     runs = ctx.sweep(fn, grid)
     stamps = [json.loads((r.path / "result.json").read_text())["created"] for r in runs]
@@ -152,7 +152,10 @@ def test_suite_end_to_end_micro(tmp_path, monkeypatch):
     q = [r.quantity for r in rows]
     assert not any("lower 95% bound" in s and ">" not in s for s in q)  # no "lower bound >= 0" rows left
     assert sum(s.startswith("data/domain-less") for s in q) == 6
-    assert sum("alpha_D in the paper's band" in s for s in q) == 12
+    # per architecture and parameter: the band row, or alpha_D as information where the curve is no power law
+    assert sum("alpha_D in the paper's band" in s or "band not tested" in s for s in q) == 12
+    spread = {r.quantity.split(": ")[0]: r.passed for r in rows if "local-slope spread" in r.quantity}
+    assert all(spread[r.quantity.split(": ")[0]] for r in rows if "alpha_D in the paper's band" in r.quantity)
     assert sum("alpha_M in the paper's band" in s for s in q) == 9
     assert sum("not data-limited" in s for s in q) == 3
     assert sum(s.startswith("id/") for s in q) == 5
@@ -171,10 +174,14 @@ def test_suite_end_to_end_micro(tmp_path, monkeypatch):
     assert [r.observed for r in rows2] == [r.observed for r in rows]
 
 
-def test_id_sizes_reuse_the_data_sweep_for_all_three_free():
+def test_id_cells_have_their_own_settings_and_the_same_n_d_for_every_d():
     P = dr.PRESETS["quick"]
-    assert P.id_sizes(["theta"]) == tuple(sorted(P.id_n_d))
-    assert set(P.n_d) <= set(P.id_sizes(dr.PARAMS))
+    ids = [c for c in dr.grid(P) if c.get("sweep") == "id"]
+    assert {len(c["spec"]["free"]) for c in ids} == {1, 2, 3}
+    for d in (1, 2, 3):
+        assert sorted({c["n_d"] for c in ids if len(c["spec"]["free"]) == d}) == sorted(P.id_n_d)
+    assert all(c["train"] == P.id_train.to_dict() for c in ids)
+    assert P.id_train.min_steps == P.id_train.max_steps  # a fixed step budget: data-limited, not step-limited, losses
 
 
 @pytest.mark.parametrize("preset", ["quick", "medium"])
