@@ -129,6 +129,8 @@ class Preset:
     reg_fractions: tuple[float, float] = (1e-3, 3e-2)
     reg_c: float = 2.0  # Euclidean 1-NN on a smooth target
     mlp_dim: int = 8  # branching-random-walk embedding dimension
+    brw_D: float = 4.0  # intrinsic dimension of the embedded tree cluster (Brill 2024, arXiv 2412.07942 §5)
+    mlp_c: float = 4.0  # piecewise-linear learner (the 1-NN's c is reg_c = 2)
     mlp_lr: float = 1e-2
     mlp_tol: float = 0.1  # optimisation allowance of the MLP exponent; interval + this stays below 1/2 = 1 - 2/4
     n_boot: int = 1000  # bootstrap resamples of every fit_power_law
@@ -702,17 +704,20 @@ def rows_mlp(P: Preset, cells: Cells, ctx, rng) -> list[Row]:
         ctx.note("MLP (c = 4) exponent depends on the optimisation: during development, 800 steps at lr 3e-3 gave 0.70 "
                  "(0.58-0.84) on the same cluster, and past n ~ 5e3 the width-32 net hits an error floor ~1e-3; quick "
                  f"uses n <= {P.mlp_nmax}")
-    # the BRW embedding of a tree cluster has intrinsic dimension D = 4 (Brill 2024, arXiv 2412.07942 §5)
-    return [Row.check(SUITE, "BRW embedding, Euclidean 1-NN exponent c/D = 2/4", 0.5, fk.alpha, ci=fk.alpha_ci,
-                      tolerance=0.15, note=f"cluster size {ml.result['size']}, smooth target, embedding dim {dim}"),
-            Row.check(SUITE, "BRW embedding, ReLU MLP exponent c/D = 4/4", 1.0, fm.alpha, ci=fm.alpha_ci,
-                      tolerance=P.mlp_tol,
-                      note=f"piecewise-linear learner (c = 4); width {ml.config['width']}, "
+    c_knn, c_mlp, D = P.reg_c, P.mlp_c, P.brw_D
+    reach = (fm.alpha_ci[1] - fm.alpha_ci[0]) / 2 + P.mlp_tol
+    return [Row.check(SUITE, f"BRW embedding, Euclidean 1-NN exponent c/D = {c_knn:g}/{D:g}", c_knn / D, fk.alpha,
+                      ci=fk.alpha_ci, tolerance=0.15,
+                      note=f"cluster size {ml.result['size']}, smooth target, embedding dim {dim}"),
+            Row.check(SUITE, f"BRW embedding, ReLU MLP exponent c/D = {c_mlp:g}/{D:g}", c_mlp / D, fm.alpha,
+                      ci=fm.alpha_ci, tolerance=P.mlp_tol,
+                      note=f"piecewise-linear learner (c = {c_mlp:g}); width {ml.config['width']}, "
                            f"{ml.config['steps']} full-batch Adam steps, n_train <= {ml.config['n_max']}"),
-            Row.at_most(SUITE, "BRW embedding, ReLU MLP exponent: interval half-width + tolerance (c/D = 2/4 fails "
-                               "below 1 - 2/4)", (fm.alpha_ci[1] - fm.alpha_ci[0]) / 2 + P.mlp_tol, 0.5,
-                        note="precision requirement (issue 15): the row above must tell the MLP's c = 4 from the "
-                             "1-NN's c = 2")]
+            Row.at_most(SUITE, f"BRW embedding, ReLU MLP exponent: interval half-width + tolerance (c/D = "
+                               f"{c_knn:g}/{D:g} fails below {c_mlp:g}/{D:g} - {c_knn:g}/{D:g})", reach,
+                        (c_mlp - c_knn) / D,
+                        note=f"precision requirement (issue 15): the row above must tell the MLP's c = {c_mlp:g} "
+                             f"from the 1-NN's c = {c_knn:g}")]
 
 
 CHECKS: tuple[Callable[[Preset, Cells, object, np.random.Generator], list[Row]], ...] = (
