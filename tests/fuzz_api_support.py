@@ -130,6 +130,7 @@ OVERRIDES: dict[str, Callable[[], dict]] = {
     "nsl.theory.percolation.exponents.estimate_tau_fss": lambda: {"sizes_per_lattice": [_sizes(), _sizes()], "n_boot": 20,
                                                                    "d": 2},
     "nsl.theory.fitting.fit_tail_exponent": lambda: {"samples": _sizes()},
+    "nsl.theory.fitting.sample_power_law": lambda: {"n": 500, "alpha": 2.5, "rng": 0},
     "nsl.theory.two_layer.linear.linear_asymptote": lambda: {"alpha": np.array([1.0, 10.0]), "N": 64},
     "nsl.theory.two_layer.linear.trainable_law_curve": lambda: {"N": 64},
     "nsl.theory.two_layer.linear.linear_eg_infinity_truncated": lambda: {"d0": np.full(8, 0.1), "n_trainable": 4},

@@ -156,7 +156,7 @@ def test_tail_continuous_matches_powerlaw_package():
 
 def test_tail_discrete_exact_vs_shortcut():
     rng = np.random.default_rng(8)
-    sd = F._sample_power_law(rng, 20_000, 2.5, 1.0, None, True)
+    sd = F.sample_power_law(20_000, 2.5, rng=rng)
     # the exact sampler: P(X = 1) = 1/zeta(2.5)
     from scipy.special import zeta
 
@@ -197,7 +197,7 @@ def test_tail_goodness_of_fit():
     expo = rng.exponential(5.0, 2000) + 1
     bad = F.fit_tail_exponent(expo, discrete=False, xmin=1.0, gof_samples=100, rng=2)
     assert bad.p_value <= 0.1
-    disc = F._sample_power_law(rng, 2000, 2.2, 1.0, None, True)
+    disc = F.sample_power_law(2000, 2.2, rng=rng)
     assert F.fit_tail_exponent(disc, xmin=1, gof_samples=50, rng=3).p_value > 0.1
 
 

@@ -194,7 +194,7 @@ def rows_tails(ctx, P: Preset) -> list[Row]:
     except ImportError:
         ctx.note("powerlaw is not installed: the cross-check against powerlaw.Fit was skipped "
                  "(pip install 'nsl-toolkit[test]')")
-    sd = F._sample_power_law(np.random.default_rng(8), P.tail_samples, ta, 1.0, None, True)
+    sd = F.sample_power_law(P.tail_samples, ta, rng=np.random.default_rng(8))
     td = F.fit_tail_exponent(sd, discrete=True, xmin=1)
     rows.append(Row.check(NAME, "discrete tail alpha, exact zeta likelihood (x_min = 1)", ta, td.alpha, tolerance=0.0,
                           ci=(td.alpha - 3 * td.sigma, td.alpha + 3 * td.sigma), note="interval = 3 sigma"))
