@@ -39,10 +39,29 @@ from nsl.theory.spectra import Spectrum
 from nsl.theory.two_layer import integrals as it
 from nsl.theory.two_layer.integrals import Activation, get_activation
 from nsl.theory.two_layer.jacobian import jacobian_blocks
+from nsl.theory.two_layer._checks import (MAX_EIGENSPACES, MAX_SCALE, check_choice, check_finite_result,
+                                           check_int, check_real, check_real_array, check_second_layer, check_spectrum,
+                                           check_trainable, check_units)
 from nsl.theory.two_layer.order_params import OrderParameters
 
+#: the latest training time :func:`solve_ode` integrates to (curves of the papers end near α = 1e5-1e6)
+ODE_MAX_ALPHA = 1e9
+#: the most output points of :func:`log_alpha_grid` and :func:`solve_ode`
+MAX_GRID_POINTS = 10**6
+#: the ODE methods :func:`solve_ode` accepts
+ODE_METHODS = ("auto", "LSODA", "BDF", "Radau", "RK45", "RK23", "DOP853")
+
+
 __all__ = ["TwoLayerCurve", "TwoLayerODE", "generalization_error", "eg_from_covariances", "solve_ode", "linear_stability_bound",
-           "check_eta", "log_alpha_grid", "second_layer_weights", "trainable_mask"]
+           "check_eta", "log_alpha_grid", "second_layer_weights", "trainable_mask", "IntegrationError"]
+
+
+class IntegrationError(RuntimeError, ValueError):
+    """The ODE integration could not go on (divergence, or the solver's step size underflowed).
+
+    A ``RuntimeError`` (the integration ran and stopped) and a ``ValueError`` (the cure is another
+    value of an argument the message names: η, the second layers, the tolerances or ``max_overlap``).
+    """
 
 
 @dataclass
@@ -89,7 +108,7 @@ def log_alpha_grid(alpha_max: float, n_alpha: int = 200, alpha_min: float | None
     alpha_max : float
         Last training time α (> 0).
     n_alpha : int, optional
-        Number of grid points (>= 2).
+        Number of grid points, in [2, MAX_GRID_POINTS = 1e6].
     alpha_min : float, optional
         First training time, in (0, alpha_max).
 
@@ -115,14 +134,15 @@ def log_alpha_grid(alpha_max: float, n_alpha: int = 200, alpha_min: float | None
     >>> g.shape, float(g[0]), float(g[-1])
     ((5,), 0.01, 1000.0)
     """
-    if not (np.isfinite(alpha_max) and alpha_max > 0):
-        raise ValueError(f"alpha_max must be finite and > 0, got {alpha_max!r}")
-    if not isinstance(n_alpha, (int, np.integer)) or n_alpha < 2:
-        raise ValueError(f"n_alpha must be an integer >= 2, got {n_alpha!r}")
-    lo = min(0.01, alpha_max / 100.0) if alpha_min is None else float(alpha_min)
-    if not (0 < lo < alpha_max):
-        raise ValueError(f"alpha_min must be in (0, alpha_max={alpha_max}), got {alpha_min!r}")
-    return np.logspace(np.log10(lo), np.log10(alpha_max), int(n_alpha))
+    alpha_max = check_real(alpha_max, "alpha_max", lo=0.0, lo_open=True)
+    n_alpha = check_int(n_alpha, "n_alpha", lo=2, hi=MAX_GRID_POINTS)
+    if alpha_min is None:
+        lo = min(0.01, alpha_max / 100.0)
+    else:
+        lo = check_real(alpha_min, "alpha_min", lo=0.0, lo_open=True)
+        if not lo < alpha_max:
+            raise ValueError(f"alpha_min must be in (0, alpha_max={alpha_max}), got {alpha_min!r}")
+    return np.logspace(np.log10(lo), np.log10(alpha_max), n_alpha)
 
 
 def check_eta(eta: float) -> float:
@@ -131,7 +151,7 @@ def check_eta(eta: float) -> float:
     Parameters
     ----------
     eta : float
-        Learning rate of online SGD, finite and > 0.
+        Learning rate of online SGD, a real number in (0, 1e100] (η² stays finite).
 
     Returns
     -------
@@ -140,8 +160,10 @@ def check_eta(eta: float) -> float:
 
     Raises
     ------
+    TypeError
+        If ``eta`` is not a real number (a string, None, an array, a bool).
     ValueError
-        If ``eta`` is not finite or not positive.
+        If ``eta`` is not finite, not positive or above 1e100.
 
     References
     ----------
@@ -154,9 +176,7 @@ def check_eta(eta: float) -> float:
     >>> check_eta(0.1)
     0.1
     """
-    if not (np.isfinite(eta) and eta > 0):
-        raise ValueError(f"eta must be finite and > 0, got {eta!r}")
-    return float(eta)
+    return check_real(eta, "eta", lo=0.0, lo_open=True, hi=MAX_SCALE)
 
 
 def second_layer_weights(v: Any, n: int, name: str) -> np.ndarray:
@@ -167,7 +187,7 @@ def second_layer_weights(v: Any, n: int, name: str) -> np.ndarray:
     v : float or array_like
         A scalar (the same weight for every unit) or one weight per unit.
     n : int
-        The number of units (K for the student, M for the teacher).
+        The number of units (K for the student, M for the teacher), in [1, 1e6].
     name : str
         The argument's name, used in the error message.
 
@@ -178,8 +198,10 @@ def second_layer_weights(v: Any, n: int, name: str) -> np.ndarray:
 
     Raises
     ------
+    TypeError
+        If ``v`` or ``n`` is of the wrong kind (a string, a ragged list, a fractional ``n``).
     ValueError
-        If ``v`` is not finite, has the wrong length, or is all zero.
+        If ``v`` is not finite, above 1e100 in magnitude, has the wrong length, or is all zero.
 
     References
     ----------
@@ -191,7 +213,13 @@ def second_layer_weights(v: Any, n: int, name: str) -> np.ndarray:
     >>> second_layer_weights(1.0, 3, "v_student")
     array([1., 1., 1.])
     """
-    a = np.asarray(v, float)
+    n = check_units(n, "n")
+    if isinstance(v, (np.ndarray, list, tuple)):
+        a = check_real_array(v, name)
+    else:
+        a = np.asarray(check_real(v, name), float)
+    if a.size and np.abs(a).max() > MAX_SCALE:
+        raise ValueError(f"{name} must hold values with |v| <= {MAX_SCALE:g}, got max |v| = {np.abs(a).max():g}")
     if a.ndim == 0:
         a = np.full(n, float(a))
     if a.shape != (n,) or not np.all(np.isfinite(a)) or np.all(a == 0):
@@ -209,7 +237,7 @@ def trainable_mask(trainable: Any, L: int) -> np.ndarray:
         eigenvalues first, Worschech & Rosenow 2024, arXiv:2410.09005, Sec. 4.3); or a boolean
         mask of shape (L,) with at least one True entry.
     L : int
-        The number of distinct eigenvalues.
+        The number of distinct eigenvalues, in [1, 1e7].
 
     Returns
     -------
@@ -230,8 +258,14 @@ def trainable_mask(trainable: Any, L: int) -> np.ndarray:
     >>> trainable_mask(2, 4)
     array([ True,  True, False, False])
     """
+    L = check_int(L, "L", lo=1, hi=MAX_EIGENSPACES)
     if trainable is None:
         return np.ones(L, bool)
+    if isinstance(trainable, (list, tuple)):
+        try:
+            trainable = np.asarray(trainable)
+        except ValueError:  # ragged nested sequences
+            raise TypeError(f"trainable must be None, an int in [1, L={L}] or a boolean mask of shape (L,)") from None
     if isinstance(trainable, (int, np.integer)) and not isinstance(trainable, (bool, np.bool_)):
         if not (1 <= trainable <= L):
             raise ValueError(f"trainable (number of trained top eigenspaces) must be in [1, L={L}], got {trainable}")
@@ -279,11 +313,13 @@ def linear_stability_bound(spectrum: Spectrum, *, v_student: Any = 1.0, K: int =
     >>> round(linear_stability_bound(sp), 9), round(linear_stability_bound(sp, K=2), 9)
     (2.0, 1.0)
     """
-    v = second_layer_weights(v_student, K, "v_student")
-    mask = trainable_mask(trainable, spectrum.L)
+    spectrum = check_spectrum(spectrum)
+    K = check_units(K, "K")
+    v = check_second_layer(v_student, K, "v_student")
+    mask = check_trainable(trainable, spectrum.L)
     V = float(np.sum(v ** 2))
     tr = float(np.sum((spectrum.multiplicities * spectrum.values)[mask]))
-    return 2.0 * spectrum.N / (V * tr)
+    return float(check_finite_result(2.0 * spectrum.N / (V * tr), "v_student, spectrum"))
 
 
 def _left(A: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -313,6 +349,9 @@ class TwoLayerODE:
                  eta: float, v_student: Any = 1.0, v_teacher: Any = 1.0, sgd_noise: bool = True,
                  trainable: Any = None):
         self.act = get_activation(activation)
+        # the integrals without their argument checks (the ODE assembles valid covariances itself)
+        self._psi, self._phi, self._i4, self._i2 = (it.unchecked(f) for f in (self.act.psi, self.act.phi, self.act.i4,
+                                                                              self.act.i2))
         self.eta = check_eta(eta)
         self.lam = np.asarray(spectrum.values, float)
         self.L = spectrum.L
@@ -335,6 +374,7 @@ class TwoLayerODE:
         self.coef = np.concatenate([-self.v, self.w])
         self.nfev = 0
         self.njev = 0
+        self.max_overlap = np.inf  # solve_ode sets its max_overlap: __call__ raises IntegrationError above it
         # closed-form Jacobian (``jacobian.jacobian_blocks``) for erf and linear; finite differences otherwise
         self.fd_jacobian = self.act.name not in ("erf", "linear")
         # finite differences only, L = 1 with many variables: the Newton matrix leaves out the O(η²) I4
@@ -406,7 +446,7 @@ class TwoLayerODE:
             d = np.diagonal(Om, axis1=-2, axis2=-1)
             S = Om[..., :K, :]
             Qd = d[..., :K]
-            I4 = self.act.i4(Qd[..., :, None, None, None], Q[..., :, :, None, None], S[..., :, None, :, None],
+            I4 = self._i4(Qd[..., :, None, None, None], Q[..., :, :, None, None], S[..., :, None, :, None],
                              S[..., :, None, None, :], Qd[..., None, :, None, None], S[..., None, :, :, None],
                              S[..., None, :, None, :], d[..., None, None, :, None], Om[..., None, None, :, :],
                              d[..., None, None, None, :])
@@ -447,20 +487,20 @@ class TwoLayerODE:
 
     def eg_from(self, Q: np.ndarray, R: np.ndarray) -> np.ndarray:
         """ε_g = ½ E[(σ − ζ)²] from (Q, R) and the fixed T (batched over leading axes)."""
-        return eg_from_covariances(Q, R, self.T, activation=self.act, v_student=self.v, v_teacher=self.w)
+        return _eg(self._i2, Q, R, self.T, self.v, self.w)
 
     def derivatives(self, q: np.ndarray, r: np.ndarray, Q: np.ndarray | None = None,
                     R: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(dq/dα, dr/dα) for batched q (…, L, K, K), r (…, L, K, M); (Q, R) default to Σ λ_l (q^l, r^l)."""
-        act, v, w, lam, t = self.act, self.v, self.w, self.lam, self.t
+        v, w, lam, t = self.v, self.w, self.lam, self.t
         if Q is None or R is None:
             Q, R = self.covariances(q, r)
         Qd = np.diagonal(Q, axis1=-2, axis2=-1)  # (..., K)
         Td = np.diag(self.T)
-        phiT = act.phi(Qd[..., :, None], R, Td)  # (..., K, M)
-        psiT = act.psi(Qd[..., :, None], R, Td) * w
-        phiS = act.phi(Qd[..., :, None], Q, Qd[..., None, :])  # (..., K, K)
-        psiS = act.psi(Qd[..., :, None], Q, Qd[..., None, :]) * v
+        phiT = self._phi(Qd[..., :, None], R, Td)  # (..., K, M)
+        psiT = self._psi(Qd[..., :, None], R, Td) * w
+        phiS = self._phi(Qd[..., :, None], Q, Qd[..., None, :])  # (..., K, K)
+        psiS = self._psi(Qd[..., :, None], Q, Qd[..., None, :]) * v
         a = phiT @ w - phiS @ v  # (..., K)
         pre = self.eta * (lam * self.mask)[:, None, None] * v[:, None]  # (L, K, 1)
         inner_r = a[..., None, :, None] * r + _left(psiT, t) - _left(psiS, r)
@@ -483,6 +523,11 @@ class TwoLayerODE:
 
     def __call__(self, alpha: float, y: np.ndarray) -> np.ndarray:
         """solve_ivp signature; y is (n,) or (n, k) (``vectorized=True``)."""
+        if y.size and not (-self.max_overlap <= y.min() and y.max() <= self.max_overlap):  # NaN included
+            m = float(np.max(np.abs(y)))
+            raise IntegrationError(f"the overlaps diverged at alpha={alpha:.6g} (max |q|, |r| = {m:.3g} > max_overlap="
+                                   f"{self.max_overlap:g}): eta={self.eta:g} is too large for these second layers "
+                                   "(v_student, v_teacher) and initial overlaps; lower eta, or raise max_overlap")
         if y.ndim == 1:
             return self.rhs_batch(y[None, :])[0]
         return self.rhs_batch(y.T).T
@@ -671,8 +716,8 @@ class ResidualODE(TwoLayerODE):
         Qd = np.diagonal(Q, axis1=-2, axis2=-1)
         # slot a: ν_i -> λ_i (C_aa: T_ii -> Q_ii); slot b = λ_k or ν_k
         d_lam = it.i2_erf_difference(Td[:, None], dQd[..., :, None], np.swapaxes(R, -1, -2), Ec + Dc,
-                                     Qd[..., None, :])
-        d_nu = it.i2_erf_difference(Td[:, None], dQd[..., :, None], self.T, Ec, Td[None, :])
+                                     Qd[..., None, :], check=False)
+        d_nu = it.i2_erf_difference(Td[:, None], dQd[..., :, None], self.T, Ec, Td[None, :], check=False)
         return 0.5 * np.einsum("...ik,i,k->...", d_lam - d_nu, v, v)
 
     def i4_delta(self, Q, R, Dc, Ec, EtD, dQd) -> np.ndarray:
@@ -703,11 +748,11 @@ class ResidualODE(TwoLayerODE):
             b_lam = it.i4_erf_arcsin_difference(c11, c12, c22, c13, c23, c33, d13, d23, d33,
                                                 Q[..., sl, None, None, :], Q[..., None, :, None, :],
                                                 Qd[..., None, None, None, :], Rt[..., None, None, :, :],
-                                                (Ec + Dc)[..., None, None, :, :])
+                                                (Ec + Dc)[..., None, None, :, :], check=False)
             b_nu = it.i4_erf_arcsin_difference(c11, c12, c22, c13, c23, c33, d13, d23, d33,
                                                R[..., sl, None, None, :], R[..., None, :, None, :],
                                                Td[None, None, None, :], T[None, None, :, :],
-                                               Ec[..., None, None, :, :])
+                                               Ec[..., None, None, :, :], check=False)
             lam4 = (1.0 + Qd[..., sl, None]) * (1.0 + Qd[..., None, :]) - Q[..., sl, :] ** 2
             out[..., sl, :] = (4.0 / np.pi ** 2) * np.einsum("...ikjm,j,m->...ik", b_lam - b_nu, v, v) / np.sqrt(lam4)
         return out
@@ -727,7 +772,7 @@ class ResidualODE(TwoLayerODE):
             Qd = np.diagonal(Q, axis1=-2, axis2=-1)
             # (i, m): field c = ν_m -> λ_m: C_ac = R_im -> Q_im, C_cc = T_mm -> Q_mm
             psi_new, dpsi, dphi = it.psi_phi_erf_difference(Qd[..., :, None], R, EtD, np.diag(self.T)[None, :],
-                                                            dQd[..., None, :])
+                                                            dQd[..., None, :], check=False)
             a = -(dphi @ v)
             dps = -dpsi * v
             psiS = psi_new * v
@@ -784,7 +829,7 @@ def specialised_permutation(Q: np.ndarray, R: np.ndarray, T: np.ndarray, v: np.n
 
 
 def eg_from_covariances(Q: np.ndarray, R: np.ndarray, T: np.ndarray, *, activation: str | Activation = "erf",
-                        v_student: Any = 1.0, v_teacher: Any = 1.0) -> np.ndarray:
+                        v_student: Any = 1.0, v_teacher: Any = 1.0, check: bool = True) -> np.ndarray:
     """ε_g = ½[Σ v_i v_k I2(Q) + Σ w_n w_m I2(T) − 2 Σ v_i w_n I2(R)] batched over leading axes of Q, R, T.
 
     Parameters
@@ -799,11 +844,21 @@ def eg_from_covariances(Q: np.ndarray, R: np.ndarray, T: np.ndarray, *, activati
         'erf' (g(x) = erf(x/√2)) or 'linear'.
     v_student, v_teacher : float or array_like, optional
         Second-layer weights of the student and the teacher.
+    check : bool, optional
+        Check the arguments (real covariance arrays of matching shapes, non-negative variances,
+        Cauchy–Schwarz); the ODEs pass False on their own states.  NaN, inf or overflowing entries
+        (a diverged state) give a non-finite ε_g without an error: the online-SGD simulation reads
+        that as divergence.
 
     Returns
     -------
     numpy.ndarray
         ε_g with the leading (batch) shape of Q, R, T.
+
+    Raises
+    ------
+    TypeError, ValueError
+        A malformed argument, named in the message.
 
     References
     ----------
@@ -823,16 +878,66 @@ def eg_from_covariances(Q: np.ndarray, R: np.ndarray, T: np.ndarray, *, activati
     (3,)
     """
     act = get_activation(activation)
-    Q, R, T = (np.asarray(a, float) for a in (Q, R, T))
+    if check:
+        Q, R, T = _check_covariances(Q, R, T)
+    else:
+        Q, R, T = (np.asarray(a, float) for a in (Q, R, T))
     v = second_layer_weights(v_student, Q.shape[-1], "v_student")
     w = second_layer_weights(v_teacher, T.shape[-1], "v_teacher")
+    return _eg(it.unchecked(act.i2), Q, R, T, v, w)
+
+
+def _eg(i2: Any, Q: np.ndarray, R: np.ndarray, T: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """ε_g from checked arrays (the body of :func:`eg_from_covariances`)."""
     Qd = np.diagonal(Q, axis1=-2, axis2=-1)
     Td = np.diagonal(T, axis1=-2, axis2=-1)
-    ss = act.i2(Qd[..., :, None], Q, Qd[..., None, :])
-    st = act.i2(Qd[..., :, None], R, Td[..., None, :])
-    tt = act.i2(Td[..., :, None], T, Td[..., None, :])
+    ss = i2(Qd[..., :, None], Q, Qd[..., None, :])
+    st = i2(Qd[..., :, None], R, Td[..., None, :])
+    tt = i2(Td[..., :, None], T, Td[..., None, :])
     return 0.5 * (np.einsum("...ik,i,k->...", ss, v, v) + np.einsum("...nm,n,m->...", tt, w, w)
                   - 2 * np.einsum("...in,i,n->...", st, v, w))
+
+
+def _numeric_array(x: Any, name: str) -> np.ndarray:
+    """``x`` as a float array of real numbers (NaN and inf allowed), or a TypeError naming ``name``."""
+    try:
+        a = np.asarray(x)
+    except ValueError:  # ragged nested sequences
+        raise TypeError(f"{name} must be an array of real numbers, got {type(x).__name__}") from None
+    if a.dtype == np.bool_ or a.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {a.dtype}")
+    return a.astype(float, copy=False)
+
+
+def _check_covariances(Q: Any, R: Any, T: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Q (..., K, K), R (..., K, M), T (..., M, M) of real numbers: variances >= 0, |C_ab|² <= C_aa C_bb.
+
+    NaN and inf entries pass (a diverged state): they give a non-finite ε_g, which callers such as
+    the online-SGD simulation read as divergence.
+    """
+    Q, R, T = (_numeric_array(a, n) for a, n in ((Q, "Q"), (R, "R"), (T, "T")))
+    for a, n in ((Q, "Q"), (T, "T")):
+        if a.ndim < 2 or a.shape[-1] != a.shape[-2] or a.shape[-1] == 0:
+            raise ValueError(f"{n} must be a (..., n, n) covariance array with n >= 1, got shape {a.shape}")
+    K, M = Q.shape[-1], T.shape[-1]
+    if R.ndim < 2 or R.shape[-2:] != (K, M):
+        raise ValueError(f"R must have shape (..., K={K}, M={M}) (Q is (..., {K}, {K}), T (..., {M}, {M})), "
+                         f"got {R.shape}")
+    try:
+        np.broadcast_shapes(Q.shape[:-2], R.shape[:-2], T.shape[:-2])
+    except ValueError:
+        raise ValueError(f"the leading (batch) axes of Q, R and T must broadcast, got {Q.shape}, {R.shape}, "
+                         f"{T.shape}") from None
+    Qd, Td = np.diagonal(Q, axis1=-2, axis2=-1), np.diagonal(T, axis1=-2, axis2=-1)
+    for d, n in ((Qd, "Q"), (Td, "T")):
+        if np.any(d < 0):
+            raise ValueError(f"{n} must have a non-negative diagonal (variances), got min {d.min():g}")
+    slack = 1.0 + 1e-9
+    for a, n, da, db in ((Q, "Q", Qd, Qd), (R, "R", Qd, Td), (T, "T", Td, Td)):
+        if np.any(a * a > da[..., :, None] * db[..., None, :] * slack + 1e-300):
+            raise ValueError(f"{n} is not a covariance: some |{n}_ab|^2 exceeds the product of the variances "
+                             "(Cauchy-Schwarz)")
+    return Q, R, T
 
 
 def generalization_error(op: OrderParameters, spectrum: Spectrum, *, activation: str | Activation = "erf",
@@ -880,11 +985,14 @@ def generalization_error(op: OrderParameters, spectrum: Spectrum, *, activation:
     >>> generalization_error(OrderParameters(one, one, one), sp)  # student = teacher
     0.0
     """
+    if not isinstance(op, OrderParameters):
+        raise TypeError(f"op must be an OrderParameters (see order_parameters_from_weights), got {type(op).__name__}")
+    spectrum = check_spectrum(spectrum)
     if op.L != spectrum.L:
-        raise ValueError(f"spectrum has L={spectrum.L} distinct eigenvalues but the order parameters have L={op.L}")
+        raise ValueError(f"spectrum has L={spectrum.L} distinct eigenvalues but the order parameters op have L={op.L}")
     sys = TwoLayerODE(spectrum, op.t, K=op.K, activation=activation, eta=1.0, v_student=v_student, v_teacher=v_teacher)
     Q, R, _ = op.covariances(spectrum.values)
-    return float(sys.eg_from(Q, R))
+    return float(check_finite_result(sys.eg_from(Q, R), "op, spectrum, v_student, v_teacher"))
 
 
 def _arrowhead_bdf(L: int, p: int) -> type:
@@ -970,7 +1078,9 @@ def _solve_segment(sys: TwoLayerODE, y0: np.ndarray, a0: float, a1: float, grid:
     solver: Any = _arrowhead_bdf(sys.L, sys.p) if method == "BDF" and sys.aug else method
     sol = solve_ivp(sys, (a0, a1), y0, method=solver, t_eval=grid[m], rtol=rtol, atol=atol, max_step=max_step, **kw)
     if sol.status == -1:
-        raise RuntimeError(f"ODE integration failed at alpha={sol.t[-1] if sol.t.size else a0:g}: {sol.message}")
+        raise IntegrationError(f"ODE integration failed at alpha={sol.t[-1] if sol.t.size else a0:g}: {sol.message} "
+                               f"(eta={sys.eta:g} may be too large for these second layers v_student, v_teacher; or "
+                               "rtol, atol, max_step too tight)")
     return sol
 
 
@@ -1002,7 +1112,7 @@ def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: str | Ac
               trainable: Any = None, method: str = "auto", rtol: float = 1e-10, atol: float = 1e-14,
               allow_unstable: bool = False, max_step: float = np.inf, residual: bool = True,
               eg_floor: float = 1e-12, rtol_residual: float | None = None,
-              residual_below: float = 1e-4, jacobian: str = "auto") -> TwoLayerCurve:
+              residual_below: float = 1e-4, jacobian: str = "auto", max_overlap: float = 1e10) -> TwoLayerCurve:
     """Integrate the eigenspace ODEs (module docstring) from ``init`` and return the learning curve.
 
     Parameters
@@ -1036,7 +1146,10 @@ def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: str | Ac
         absolute tolerances are 1e-2·rtol times each block's scale, renewed whenever ε_g has
         fallen by 100, so the error control stays relative down to any ε_g.
     allow_unstable : bool
-        A linear run with η above the stability bound is refused unless True.
+        A linear run with η above the stability bound is refused unless True, and so is an erf
+        run with η above 100x the bound 2N/(|v|·max(|v|, |w|)·Tr Σ) (v = v_student, w = v_teacher;
+        far above the committee's maximal learning rate, where the integration would need
+        ~η·alpha_max steps).
     max_step : float
         Largest step in α.
     residual : bool
@@ -1058,6 +1171,10 @@ def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: str | Ac
         'finite-difference' forces the differences (the previous code path, kept for comparison:
         for L = 1 with p >= 100 its Newton matrix leaves out the η² term).  The Jacobian only
         drives the Newton iteration: the error control, hence the accuracy, is the same.
+    max_overlap : float
+        Divergence cap: the integration stops with :class:`IntegrationError` (a ``ValueError``
+        naming η and the second layers) once any |q^l_ik| or |r^l_in| exceeds it (a student that
+        runs away, η far above its stable range); ``np.inf`` turns the check off.
     eg_floor : float
         The residual phase renews its absolute tolerances each time ε_g falls by 100 while
         ε_g > ``eg_floor``; below it they stay, and the relative accuracy degrades gracefully.
@@ -1071,6 +1188,14 @@ def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: str | Ac
     TwoLayerCurve
         eg (A,), q (A, L, K, K), r (A, L, K, M); ``meta`` holds the settings, the solver counts
         and ``alpha_residual`` (where the residual phase began, or None).
+
+    Raises
+    ------
+    TypeError, ValueError
+        An argument of the wrong kind or out of range (named in the message); ``alpha_max`` and the
+        last ``alpha`` must be <= ODE_MAX_ALPHA = 1e9, at most MAX_GRID_POINTS = 1e6 output points.
+    IntegrationError
+        The overlaps exceeded ``max_overlap`` or the solver failed (also a ``ValueError``).
 
     References
     ----------
@@ -1088,36 +1213,52 @@ def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: str | Ac
     (5,)
     """
     if not isinstance(init, OrderParameters):
-        raise ValueError("init must be an OrderParameters (see random_initial_conditions)")
-    if not isinstance(spectrum, Spectrum):
-        raise ValueError("spectrum must be a nsl.theory.spectra.Spectrum")
+        raise TypeError(f"init must be an OrderParameters (see random_initial_conditions), got {type(init).__name__}")
+    spectrum = check_spectrum(spectrum)
     if spectrum.L != init.L:
         raise ValueError(f"spectrum has L={spectrum.L} distinct eigenvalues but init has L={init.L}")
     act = get_activation(activation)
-    check_eta(eta)
-    if not (np.isfinite(rtol) and 0 < rtol < 1):
-        raise ValueError(f"rtol must be in (0, 1), got {rtol!r}")
-    if not (np.isfinite(atol) and atol > 0):
-        raise ValueError(f"atol must be > 0, got {atol!r}")
+    eta = check_eta(eta)
+    rtol = check_real(rtol, "rtol", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+    atol = check_real(atol, "atol", lo=0.0, lo_open=True)
+    max_step = check_real(max_step, "max_step", lo=0.0, lo_open=True, allow_inf=True)
+    method = check_choice(method, "method", ODE_METHODS)
+    jacobian = check_choice(jacobian, "jacobian", ("auto", "finite-difference"))
+    residual_below = check_real(residual_below, "residual_below", lo=0.0, hi=1.0, lo_open=True)
+    eg_floor = check_real(eg_floor, "eg_floor", lo=0.0, lo_open=True)
+    if rtol_residual is not None:
+        rtol_residual = check_real(rtol_residual, "rtol_residual", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+    max_overlap = check_real(max_overlap, "max_overlap", lo=0.0, lo_open=True, allow_inf=True)
     if alpha is None and alpha_max is None:
         raise ValueError("alpha_max (> 0) or an explicit alpha grid is required")
     if alpha is None:
-        assert alpha_max is not None  # checked just above
+        alpha_max = check_real(alpha_max, "alpha_max", lo=0.0, lo_open=True, hi=ODE_MAX_ALPHA)
         grid = log_alpha_grid(alpha_max, n_alpha, alpha_min)
     else:
-        grid = np.asarray(alpha, float)
-    if grid.ndim != 1 or grid.size < 1 or np.any(grid < 0) or np.any(np.diff(grid) <= 0):
-        raise ValueError("alpha must be a 1-D increasing array of values >= 0")
-    if jacobian not in ("auto", "finite-difference"):
-        raise ValueError(f"jacobian must be 'auto' or 'finite-difference', got {jacobian!r}")
+        grid = check_real_array(alpha, "alpha", ndim=1, lo=0.0, min_size=1)
+        if np.any(np.diff(grid) <= 0) or grid[-1] > ODE_MAX_ALPHA or grid.size > MAX_GRID_POINTS:
+            raise ValueError(f"alpha must be a 1-D increasing array of at most {MAX_GRID_POINTS} values in "
+                             f"[0, {ODE_MAX_ALPHA:g}]")
     sys = TwoLayerODE(spectrum, init.t, K=init.K, activation=act, eta=eta, v_student=v_student,
                       v_teacher=v_teacher, sgd_noise=sgd_noise, trainable=trainable)
     sys.fd_jacobian = sys.fd_jacobian or jacobian == "finite-difference"
+    sys.max_overlap = max_overlap
     if act.name == "linear" and sgd_noise:
         bound = linear_stability_bound(spectrum, v_student=v_student, K=init.K, trainable=trainable)
         if eta >= bound and not allow_unstable:
             raise ValueError(f"eta={eta} is at or above the linear stability bound eta_c={bound:.6g} "
                              f"(2N / (sum v_i^2 * Tr Sigma)); pass allow_unstable=True to integrate anyway")
+    if act.name != "linear":
+        # the range the ODE is meant for: η at most 100x the linear bound 2N/(|v|·max(|v|, |w|)·Tr Σ) (far past
+        # the erf committee's own maximal learning rate); above it the overlaps change on time scales
+        # ~1/(η·v·w) and an integration to alpha_max needs ~η·alpha_max steps (eta=1e12 hung)
+        tr = float(np.sum((spectrum.multiplicities * spectrum.values)[sys.mask]))
+        vn, wn = float(np.linalg.norm(sys.v)), float(np.linalg.norm(sys.w))
+        eta_lim = 200.0 * spectrum.N / (vn * max(vn, wn) * tr)
+        if eta > eta_lim and not allow_unstable:
+            raise ValueError(f"eta={eta:g} is above the range the ODE integrates, eta <= {eta_lim:.4g} = 100x "
+                             f"2N/(|v|·max(|v|, |w|)·Tr Sigma) for these v_student, v_teacher, trainable and spectrum; "
+                             "pass allow_unstable=True to integrate anyway")
     meth = _auto_method(sys) if method == "auto" else method
     a_end = float(grid[-1])
     A = grid.size
@@ -1164,6 +1305,7 @@ def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: str | Ac
             rs = ResidualODE(spectrum, init.t, perm, K=sys.K, activation=act, eta=eta, v_student=sys.v,
                              v_teacher=sys.w, sgd_noise=sgd_noise, trainable=trainable)
             rs.fd_jacobian = sys.fd_jacobian
+            rs.max_overlap = max_overlap
             q0, r0 = sys.unpack(y)
             z = rs.pack(*rs.from_overlaps(q0, r0))
             meth_r = _auto_method(rs) if method == "auto" else method
@@ -1193,7 +1335,8 @@ def solve_ode(init: OrderParameters, spectrum: Spectrum, *, activation: str | Ac
             sys.njev += rs.njev
     wall = time.perf_counter() - t0
     if k != A:
-        raise RuntimeError(f"ODE integration stopped early: {k} of {A} output points")
+        raise IntegrationError(f"ODE integration stopped early: {k} of {A} output points (eta={eta:g}; try other "
+                               "rtol, atol or max_step)")
     meta = {"source": "ode", "activation": act.name, "eta": float(eta), "K": init.K, "M": init.M, "L": spectrum.L,
             "N": spectrum.N, "sgd_noise": bool(sgd_noise), "method": meth, "rtol": rtol, "atol": atol,
             "nfev": int(sys.nfev), "njev": int(sys.njev), "wall_s": wall, "n_variables": int(sys.n),

@@ -23,7 +23,10 @@ from typing import Any
 import numpy as np
 from scipy.optimize import root
 
+from nsl.theory._checks import MAX_BOOT, check_seed
 from nsl.theory.spectra import Spectrum
+from nsl.theory.two_layer._checks import (MAX_SCALE, check_choice, check_int, check_real, check_real_array,
+                                           check_spectrum)
 from nsl.theory.two_layer.ode import TwoLayerODE, check_eta, eg_from_covariances
 
 #: the largest ODE state :func:`escape_rate` linearises (checked before anything is built; dense eigen-solver
@@ -31,6 +34,23 @@ from nsl.theory.two_layer.ode import TwoLayerODE, check_eta, eg_from_covariances
 ESCAPE_RATE_MAX_VARIABLES = 200_000
 #: the most eigenspaces :func:`teacher_fixed_point` accepts ((3 + M) vectorised ODE evaluations per step)
 TEACHER_FIXED_POINT_MAX_L = 200_000
+#: the most hidden units K the fixed-point functions accept (each ODE evaluation is O(K^4): K = 64 takes ~0.1 s)
+PLATEAU_MAX_K = 64
+
+
+def _plateau_K(K: Any) -> int:
+    return check_int(K, "K", lo=2, hi=PLATEAU_MAX_K)
+
+
+def _curve(alpha: Any, eg: Any, min_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """A learning curve: alpha 1-D, > 0, increasing; eg finite, >= 0, of the same shape; at least ``min_size`` points."""
+    alpha = check_real_array(alpha, "alpha", ndim=1, lo=0.0, lo_open=True, min_size=min_size)
+    eg = check_real_array(eg, "eg", ndim=1, lo=0.0, min_size=min_size)
+    if eg.shape != alpha.shape:
+        raise ValueError(f"alpha and eg must have the same length, got {alpha.size} and {eg.size}")
+    if np.any(np.diff(alpha) <= 0):
+        raise ValueError("alpha must be increasing")
+    return alpha, eg
 
 __all__ = ["FixedPoint", "TeacherFixedPoint", "teacher_fixed_point", "PlateauInfo", "symmetric_fixed_point", "plateau_height_gradient_flow", "escape_rate", "escape_time",
            "detect_plateau", "escape_time_scaling", "specialised_phase_exponent"]
@@ -88,8 +108,7 @@ def plateau_height_gradient_flow(K: int) -> float:
 
 
 def _v(K: int, prefactor: str) -> float:
-    if prefactor not in ("none", "sqrt"):
-        raise ValueError(f"prefactor must be 'none' (outputs sum g) or 'sqrt' (outputs sum g / sqrt(K)), got {prefactor!r}")
+    check_choice(prefactor, "prefactor", ("none", "sqrt"))
     return 1.0 if prefactor == "none" else 1.0 / np.sqrt(K)
 
 
@@ -147,10 +166,9 @@ def symmetric_fixed_point(K: int, eta: float, *, spectrum: Spectrum | None = Non
     >>> round(symmetric_fixed_point(2, 1e-8).q_diag, 6)  # Saad-Solla: 1/(2K - 1)
     0.333333
     """
-    if not isinstance(K, (int, np.integer)) or K < 2:
-        raise ValueError(f"K must be an integer >= 2 (K = M = 1 has no plateau), got {K!r}")
-    check_eta(eta)
-    tau = 1.0 if spectrum is None else spectrum.trace / spectrum.N
+    K = _plateau_K(K)
+    eta = check_eta(eta)
+    tau = 1.0 if spectrum is None else check_spectrum(spectrum).trace / spectrum.N
     # one eigenspace with λ = τ, multiplicity "1 of N = 1": c = τ; t = I so T = τ I
     sys = _iso_system(K, eta, tau, sgd_noise, activation, prefactor)
     off = ~np.eye(K, dtype=bool)
@@ -227,8 +245,9 @@ def escape_rate(spectrum: Spectrum, K: int, eta: float, *, activation: str = "er
     >>> round(mu1, 4), bool(mu4 > mu1)  # more eigenspaces: faster escape
     (0.0066, True)
     """
-    if not isinstance(method, str) or method not in ("auto", "dense", "arpack"):
-        raise ValueError(f"method must be 'auto', 'dense' or 'arpack', got {method!r}")
+    method = check_choice(method, "method", ("auto", "dense", "arpack"))
+    spectrum = check_spectrum(spectrum)
+    K = _plateau_K(K)
     fp = symmetric_fixed_point(K, eta, spectrum=spectrum, activation=activation, sgd_noise=sgd_noise,
                                prefactor=prefactor)
     n_var = spectrum.L * (K * (K + 1) // 2 + K * K) + (K * (K + 1) // 2 + K * K) * (spectrum.L > 1)
@@ -315,14 +334,11 @@ def detect_plateau(alpha: np.ndarray, eg: np.ndarray, *, flat_slope: float = 0.0
     >>> round(p.escape), round(p.height, 4)
     (100, 0.01)
     """
-    alpha = np.asarray(alpha, float)
-    eg = np.asarray(eg, float)
-    if alpha.ndim != 1 or alpha.shape != eg.shape or alpha.size < 5:
-        raise ValueError("alpha and eg must be 1-D arrays of equal length >= 5")
-    if np.any(alpha <= 0) or np.any(np.diff(alpha) <= 0):
-        raise ValueError("alpha must be positive and increasing")
-    if not (0 < escape_fraction < 1):
-        raise ValueError(f"escape_fraction must be in (0, 1), got {escape_fraction}")
+    alpha, eg = _curve(alpha, eg, 5)
+    flat_slope = check_real(flat_slope, "flat_slope", lo=0.0, lo_open=True)
+    min_decades = check_real(min_decades, "min_decades", lo=0.0)
+    escape_fraction = check_real(escape_fraction, "escape_fraction", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+    onset_factor = check_real(onset_factor, "onset_factor", lo=1.0)
     la = np.log(alpha)
     le = np.log(np.maximum(eg, 1e-300))
     s = np.gradient(le, la)
@@ -389,10 +405,12 @@ def escape_time_scaling(values: np.ndarray, times: np.ndarray) -> dict:
     >>> round(s["exponent"], 6), round(s["amplitude"], 6)
     (-1.0, 100.0)
     """
-    x = np.log(np.asarray(values, float))
-    y = np.log(np.asarray(times, float))
-    if x.size < 2 or x.shape != y.shape:
-        raise ValueError("values and times must be equal-length arrays with >= 2 points")
+    x = np.log(check_real_array(values, "values", ndim=1, lo=0.0, lo_open=True, min_size=2))
+    y = np.log(check_real_array(times, "times", ndim=1, lo=0.0, lo_open=True, min_size=2))
+    if x.shape != y.shape:
+        raise ValueError(f"values and times must have the same length, got {x.size} and {y.size}")
+    if np.ptp(x) == 0:
+        raise ValueError("values must hold at least two distinct numbers")
     k, b = np.polyfit(x, y, 1)
     return {"exponent": float(k), "amplitude": float(np.exp(b))}
 
@@ -437,12 +455,9 @@ def escape_time(alpha: np.ndarray, eg: np.ndarray, height: float, *, fraction: f
     >>> round(escape_time(a, 0.01 / (1 + (a / 100) ** 4), 0.01), 6)
     100.0
     """
-    alpha = np.asarray(alpha, float)
-    eg = np.asarray(eg, float)
-    if not (0 < fraction < 1):
-        raise ValueError(f"fraction must be in (0, 1), got {fraction}")
-    if not (np.isfinite(height) and height > 0):
-        raise ValueError(f"height must be > 0, got {height!r}")
+    alpha, eg = _curve(alpha, eg, 1)
+    fraction = check_real(fraction, "fraction", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+    height = check_real(height, "height", lo=0.0, lo_open=True)
     below = np.nonzero(eg < fraction * height)[0]
     if below.size == 0:
         return float("nan")
@@ -516,17 +531,24 @@ def specialised_phase_exponent(alpha: np.ndarray, eg: np.ndarray, spectrum: Spec
     """
     from nsl.theory.fitting import fit_power_law
 
-    check_eta(eta)
-    alpha = np.asarray(alpha, float)
-    eg = np.asarray(eg, float)
+    eta = check_eta(eta)
+    alpha, eg = _curve(alpha, eg, 5)
+    spectrum = check_spectrum(spectrum)
+    plateau_height = check_real(plateau_height, "plateau_height", lo=0.0, lo_open=True)
+    V = check_real(V, "V", lo=0.0, lo_open=True, hi=MAX_SCALE)
+    start_factor = check_real(start_factor, "start_factor", lo=0.0, lo_open=True)
+    end_factor = check_real(end_factor, "end_factor", lo=0.0, lo_open=True)
+    n_boot = check_int(n_boot, "n_boot", lo=2, hi=MAX_BOOT)
+    rng = check_seed(rng, "rng")
     tau = escape_time(alpha, eg, plateau_height)
     if not np.isfinite(tau):
         raise ValueError("the curve never leaves the plateau (eg stays above plateau_height/2)")
     hi = end_factor / (2 * eta * V * spectrum.values[-1])
     w = (alpha >= start_factor * tau) & (alpha <= hi)
     if w.sum() < 5:
-        raise ValueError(f"the specialised-phase window [{start_factor * tau:.3g}, {hi:.3g}] holds {int(w.sum())} "
-                         f"points of alpha (need >= 5): extend alpha or use a larger L or beta")
+        raise ValueError(f"the specialised-phase window [start_factor*tau, end_factor/(2 eta V lambda_L)] = "
+                         f"[{start_factor * tau:.3g}, {hi:.3g}] holds {int(w.sum())} points of alpha (need >= 5): "
+                         "extend alpha, change start_factor or end_factor, or use a larger L or beta")
     return fit_power_law(alpha[w], eg[w], offset=False, n_boot=n_boot, rng=rng)
 
 
@@ -590,10 +612,10 @@ def teacher_fixed_point(spectrum: Spectrum, t: np.ndarray, K: int, eta: float, *
     >>> round(fp.eg, 4) == round(symmetric_fixed_point(2, 0.1, spectrum=sp).eg, 4)
     True
     """
-    check_eta(eta)
-    t = np.asarray(t, float)
-    if not isinstance(K, (int, np.integer)) or K < 2:
-        raise ValueError(f"K must be an integer >= 2 (a plateau needs K = M >= 2), got {K!r}")
+    spectrum = check_spectrum(spectrum)
+    eta = check_eta(eta)
+    t = check_real_array(t, "t", ndim=3)
+    K = _plateau_K(K)
     if t.ndim != 3 or t.shape[0] != spectrum.L or t.shape[1] != t.shape[2] or t.shape[1] != K:
         raise ValueError(f"t must have shape (L={spectrum.L}, M, M) with M = K = {K}, got {t.shape}")
     L, M = spectrum.L, t.shape[1]
@@ -639,13 +661,20 @@ def teacher_fixed_point(spectrum: Spectrum, t: np.ndarray, K: int, eta: float, *
         x = inner(g)
         return np.einsum("l,lj->j", lam, x) - g
 
-    sol = root(resid, g0, method="hybr", options={"xtol": 1e-13})
-    x = inner(sol.x)
+    try:
+        sol = root(resid, g0, method="hybr", options={"xtol": 1e-13})
+        x = inner(sol.x)
+    except np.linalg.LinAlgError as exc:
+        raise ValueError(f"the exchangeable fixed-point equations are singular ({exc}) for these eta, v_student, "
+                         "v_teacher and t") from None
     q, r = build(x)
     dq, dr = sys.derivatives(q, r)
     res = float(max(np.abs(dq).max(), np.abs(dr).max()))
     Q, R = sys.covariances(q, r)
     eg = float(sys.eg_from(Q, R))
+    if not (np.isfinite(res) and np.isfinite(eg) and np.all(np.isfinite(Q)) and np.all(np.isfinite(R))):
+        raise ValueError("no finite fixed point found for these eta, v_student, v_teacher and t (the root search "
+                         "diverged)")
     problems = []
     if not np.isfinite(res) or res > 1e-9 * max(1.0, float(np.abs(Q).max())):
         problems.append(f"root search did not converge (largest derivative left {res:.3g})")
