@@ -210,13 +210,11 @@ def _apply_pre(dGq, dGr, rQ, drr, pre, K, M, iu):
     orientations (x < y) for full entries.
     """
     Lp = pre.shape[0]
-    preG = pre[:, :, None, None, None]  # (l, i, 1, 1, 1)
-    GQ = preG * dGq[None]
-    GR = preG * dGr[None]
     i0, k0 = iu
-    # rows: dq_ik = G_ik + G_ki
-    rowsQ = GQ[:, i0, k0] + GQ[:, k0, i0]  # (l, nqu, K, K)
-    rowsR = GR[:, i0, k0] + GR[:, k0, i0]  # (l, nqu, K, M)
+    # rows: dq_ik = pre_i G_ik + pre_k G_ki
+    pi, pk = pre[:, i0, None, None], pre[:, k0, None, None]  # (l, nqu, 1, 1)
+    rowsQ = pi * dGq[i0, k0][None] + pk * dGq[k0, i0][None]  # (l, nqu, K, K)
+    rowsR = pi * dGr[i0, k0][None] + pk * dGr[k0, i0][None]  # (l, nqu, K, M)
     drQ = pre[:, :, None, None, None] * (rQ[None] if rQ is not None else np.zeros((1, K, M, K, K)))
     drR = pre[:, :, None, None, None] * drr[None]
     top = np.concatenate([_q_cols(rowsQ, iu), rowsR.reshape(Lp, -1, K * M)], axis=-1)
