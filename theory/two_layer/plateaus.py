@@ -148,8 +148,9 @@ def symmetric_fixed_point(K: int, eta: float, *, spectrum: Spectrum | None = Non
 
     Raises
     ------
-    ValueError
-        If ``K`` < 2 or ``eta`` is out of range.
+    TypeError, ValueError
+        If ``K`` is not an integer in [2, PLATEAU_MAX_K = 64], ``eta`` is out of range, ``spectrum`` is
+        not a Spectrum or ``prefactor`` is unknown (each named in the message).
 
     References
     ----------
@@ -227,8 +228,9 @@ def escape_rate(spectrum: Spectrum, K: int, eta: float, *, activation: str = "er
 
     Raises
     ------
-    ValueError
-        If ``method`` is unknown or the ODE state is larger than ``ESCAPE_RATE_MAX_VARIABLES``.
+    TypeError, ValueError
+        If ``method`` is unknown, ``K`` is not an integer in [2, 64], an argument is out of range, or
+        the ODE state is larger than ``ESCAPE_RATE_MAX_VARIABLES``.
 
     References
     ----------
@@ -317,8 +319,10 @@ def detect_plateau(alpha: np.ndarray, eg: np.ndarray, *, flat_slope: float = 0.0
 
     Raises
     ------
-    ValueError
-        If the arrays are malformed or ``escape_fraction`` is out of range.
+    TypeError, ValueError
+        If ``alpha``/``eg`` are not 1-D finite arrays of equal length >= 5 (alpha > 0 increasing,
+        eg >= 0), or ``flat_slope`` (> 0), ``min_decades`` (>= 0), ``escape_fraction`` (in (0, 1))
+        or ``onset_factor`` (>= 1) is out of range.
 
     References
     ----------
@@ -390,8 +394,9 @@ def escape_time_scaling(values: np.ndarray, times: np.ndarray) -> dict:
 
     Raises
     ------
-    ValueError
-        If the arrays differ in length or hold fewer than 2 points.
+    TypeError, ValueError
+        If the arrays are not 1-D, positive and finite, differ in length, hold fewer than 2 points or
+        ``values`` holds fewer than two distinct numbers.
 
     References
     ----------
@@ -440,8 +445,9 @@ def escape_time(alpha: np.ndarray, eg: np.ndarray, height: float, *, fraction: f
 
     Raises
     ------
-    ValueError
-        If ``fraction`` or ``height`` is out of range.
+    TypeError, ValueError
+        If ``alpha``/``eg`` are malformed (1-D, finite, alpha > 0 increasing, eg >= 0, equal length)
+        or ``fraction`` (in (0, 1)) or ``height`` (> 0) is out of range.
 
     References
     ----------
@@ -508,8 +514,9 @@ def specialised_phase_exponent(alpha: np.ndarray, eg: np.ndarray, spectrum: Spec
 
     Raises
     ------
-    ValueError
-        If the curve never escapes or the window holds fewer than 5 points.
+    TypeError, ValueError
+        If an argument is malformed or out of range (``n_boot`` in [2, 1e5], ``V`` in (0, 1e100],
+        the factors > 0), the curve never escapes, or the window holds fewer than 5 points.
 
     References
     ----------
@@ -598,6 +605,12 @@ def teacher_fixed_point(spectrum: Spectrum, t: np.ndarray, K: int, eta: float, *
     -------
     TeacherFixedPoint (``valid`` False, with ``problems``, when the point is not a covariance or the
     root search failed: the caller must flag it, not print it as a plateau).
+
+    Raises
+    ------
+    TypeError, ValueError
+        A malformed argument (named), K outside [2, 64], or equations that are singular or have no
+        finite root for these eta, v_student, v_teacher and t.
 
     References
     ----------
