@@ -24,7 +24,7 @@ def test_presets_complete_and_consistent():
         assert list(P.n_d) == sorted(P.n_d) and len(P.n_d) >= 6, name
         assert {v.family for v in P.archs.values()} == set(P.ladders) == set(P.train) == {"fcn", "resnet", "vit"}
         assert sum(v.family == "fcn" for v in P.archs.values()) == 2, name  # the paper's two FCN widths
-        assert P.id_arch in P.archs and len(P.lrs) >= 2
+        assert P.id_arch in P.archs and set(P.lrs) == set(P.ladders) and all(len(v) >= 2 for v in P.lrs.values())
         spec = TextureSpec.from_dict(P.box.spec())  # refuses a box whose period does not fit the image
         assert spec.generator == "fire", name  # physical data in every preset
         assert spec.size >= 2 * float(moire_period(spec.theta_deg[0])) - 1e-6, name  # >= 2 moire periods
@@ -54,11 +54,11 @@ def test_presets_complete_and_consistent():
 def test_every_cell_of_the_grid_is_keyed_by_physics_and_settings_only():
     P = dr.PRESETS["quick"]
     g = dr.grid(P)
-    assert len(g) == len(dr.cells(P)) * len(P.lrs)
+    assert len(g) == sum(len(P.lrs[c.family]) for c in dr.cells(P))
     # a cell shared by two sweeps (fcn-128 at model_n_d, the d=3 id cells) is one config, trained once
-    assert len({config_hash(c) for c in g}) == len({c.key for c in dr.cells(P)}) * len(P.lrs)
+    assert len({config_hash(c) for c in g}) == sum(len(P.lrs[f]) for _, f, *_ in {c.key for c in dr.cells(P)})
     assert all(c["n_d"] in set(P.n_d) | set(P.id_n_d) | {P.model_n_d, P.model_n_d // 2} for c in g)
-    chosen = {c.key: P.lrs[0] for c in dr.cells(P)}
+    chosen = {c.key: P.lrs[c.family][0] for c in dr.cells(P)}
     assert all(c["seed"] != 0 for c in dr.grid_seeds(P, chosen))
 
 
@@ -99,7 +99,7 @@ def _micro_preset():
         archs={"fcn-8": dr.Arch("fcn", 8, 1), "fcn-16": dr.Arch("fcn", 16, 1), "resnet-w1": dr.Arch("resnet", 1, 1),
                "vit-4": dr.Arch("vit", 4, 1)},
         ladders={"fcn": dr.Ladder((4, 8, 16), 1), "resnet": dr.Ladder((1, 2), 1), "vit": dr.Ladder((4, 8), 1)},
-        model_n_d=512, lrs=(3e-3, 1e-2), train={"fcn": tr, "resnet": tr, "vit": tr},
+        model_n_d=512, lrs={f: (3e-3, 1e-2) for f in ("fcn", "resnet", "vit")}, train={"fcn": tr, "resnet": tr, "vit": tr},
         id_arch="fcn-8", id_n_d=(16, 32, 64, 128), id_seeds=(0, 1), id_train=tr, n_boot=30, band_model=True)
 
 

@@ -86,7 +86,7 @@ def _data_sweep_samples(P, arch) -> float:
     from nsl.validation.deep_regression import train_settings
 
     cfg = TrainConfig(**train_settings(P, arch.family))
-    runs_per_nd = len(P.lrs) + len(P.arch_seeds(arch)) - 1
+    runs_per_nd = len(P.lrs[arch.family]) + len(P.arch_seeds(arch)) - 1
     return sum(cfg.steps_for(n) * cfg.batch_size for n in P.n_d) * runs_per_nd
 
 

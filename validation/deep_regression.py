@@ -135,7 +135,7 @@ class Preset:
     archs: dict[str, Arch]  # label -> network of the data sweep (two FCN widths, a ResNet-18 layout, a ViT)
     ladders: dict[str, Ladder]  # family -> width ladder of the model sweep
     model_n_d: int  # N_D of the model sweep (and model_n_d // 2 for the widest net's data-limited row)
-    lrs: tuple[float, ...]  # the per-cell learning-rate grid
+    lrs: dict[str, tuple[float, ...]]  # family -> the per-cell learning-rate grid
     train: dict[str, Train]  # family -> training settings
     id_arch: str  # the network of the intrinsic-dimension check (a label of archs)
     id_n_d: tuple[int, ...]
@@ -159,7 +159,11 @@ class Preset:
 
 
 _FCN_TRAIN = Train(batch_size=128, epochs=60, min_steps=300, max_steps=1000)
-_QUICK_TRAIN = {"fcn": _FCN_TRAIN, "resnet": Train(), "vit": Train()}
+# ResNet and ViT: max_steps 1000 so that N_D = 2048 gets its 30 epochs (at 800 the top point was under-trained
+# against the rest, its validation loss still falling at the last step)
+_QUICK_TRAIN = {"fcn": _FCN_TRAIN, "resnet": Train(max_steps=1000), "vit": Train(max_steps=1000)}
+# the rate grids bracket the chosen rates: with (3e-3, 1e-2) the ResNet and ViT chose 1e-2, the grid's top, in every cell
+_QUICK_LRS: dict[str, tuple[float, ...]] = {"fcn": (3e-3, 1e-2), "resnet": (1e-2, 3e-2), "vit": (1e-2, 3e-2)}
 _ID_TRAIN = Train(batch_size=128, epochs=1, min_steps=2000, max_steps=2000)
 
 PRESETS: dict[str, Preset] = {
@@ -177,7 +181,7 @@ PRESETS: dict[str, Preset] = {
         archs={"fcn-32": Arch("fcn", 32, 3, (0, 1, 2, 3)), "fcn-128": Arch("fcn", 128, 3, (0, 1, 2, 3)),
                "resnet18-w4 (scaled down)": Arch("resnet", 4, 2), "vit-16": Arch("vit", 16, 2)},
         ladders={"fcn": Ladder((16, 32, 48, 128), 3), "resnet": Ladder((1, 2, 3, 4), 2), "vit": Ladder((8, 16, 24, 32), 2)},
-        model_n_d=4096, lrs=(3e-3, 1e-2), train=_QUICK_TRAIN,
+        model_n_d=4096, lrs=_QUICK_LRS, train=_QUICK_TRAIN,
         # the id check at a fixed 2000 steps: with the data sweep's 300-480 steps theta alone (d = 1) was step-limited
         # (alpha_D 1.4; at 2000 steps its MSE falls 20x further by N_D = 256, then floors near 1e-6)
         id_arch="fcn-128", id_n_d=(16, 32, 64, 128, 256, 512, 1024), id_seeds=(0, 1), id_train=_ID_TRAIN,
@@ -201,7 +205,8 @@ PRESETS["full"] = Preset(
            "vit-128": Arch("vit", 128, 4)},
     ladders={"fcn": Ladder((32, 64, 128, 256, 512, 1024, 2048), 3), "resnet": Ladder((4, 8, 16, 32, 64), 2),
              "vit": Ladder((16, 32, 64, 128, 256), 4)},
-    model_n_d=65536, lrs=(3e-4, 1e-3, 3e-3, 1e-2), train={"fcn": _FULL_TRAIN, "resnet": _FULL_TRAIN, "vit": _FULL_TRAIN},
+    model_n_d=65536, lrs={f: (3e-4, 1e-3, 3e-3, 1e-2) for f in ("fcn", "resnet", "vit")},
+    train={"fcn": _FULL_TRAIN, "resnet": _FULL_TRAIN, "vit": _FULL_TRAIN},
     id_arch="resnet18", id_n_d=(64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384), id_seeds=(0, 1, 2),
     id_train=_FULL_TRAIN,
     n_val=4096, n_test=8192, shard=8192, n_boot=2000, band_model=True)
@@ -311,7 +316,7 @@ def config(P: Preset, cell: Cell, lr: float, seed: int, device: str) -> dict:
 
 def grid(P: Preset, device: str = "cpu") -> list[dict]:
     """The learning-rate search: every cell at every rate of the grid with seed 0."""
-    return [config(P, c, lr, 0, device) for c in cells(P) for lr in P.lrs]
+    return [config(P, c, lr, 0, device) for c in cells(P) for lr in P.lrs[c.family]]
 
 
 def grid_seeds(P: Preset, chosen: dict, device: str = "cpu") -> list[dict]:
@@ -630,7 +635,7 @@ def _notes(P: Preset, m: Measured, ctx) -> None:
         ctx.note(f"model sweep {f}: N_M {min(cur.n_params):.3g}-{max(cur.n_params):.3g} "
                  f"({math.log10(max(cur.n_params) / min(cur.n_params)):.2f} decades) at N_D = {P.model_n_d}; "
                  f"learning rates (searched per width) {list(cur.lr)}")
-    ctx.note(f"deep-regression {ctx.preset}: learning rate chosen per (architecture, N_D) from {list(P.lrs)} (seed 0, "
+    ctx.note(f"deep-regression {ctx.preset}: learning rate chosen per (architecture, N_D) from {P.lrs} (seed 0, "
              f"validation MSE), N_D = {list(P.n_d)}: { {a: list(c.lr) for a, c in m.data.items()} }")
     alphas = {a: {p: round(c.fits[p].alpha, 3) for p in PARAMS} for a, c in m.data.items()}
     ctx.note(f"deep-regression ({ctx.preset}): alpha_D per architecture and parameter {alphas}; "
