@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from nsl.theory.percolation.checks import check_int
+from nsl.theory.checks import check_int
 
 __all__ = ["ARCHS", "DEFAULT_LADDERS", "build_model", "count_parameters", "model_ladder", "check_arch", "decades"]
 

@@ -21,9 +21,9 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from nsl.sims._checks import check_device, check_float_dtype
+from nsl.sims.checks import check_device, check_float_dtype
 from nsl.theory.spectra import Spectrum
-from nsl.theory.two_layer._checks import (check_choice, check_int, check_int_array, check_real, check_real_array,
+from nsl.theory.two_layer.checks import (check_choice, check_int, check_int_array, check_real, check_real_array,
                                           check_scale, check_second_layer, check_spectrum, check_trainable,
                                           check_units)
 from nsl.theory.two_layer.integrals import Activation, get_activation

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nsl.theory.percolation.bethe import BetheCluster, check_coordination, grow_bethe_cluster
-from nsl.theory.percolation.checks import CapReached, check_int, check_real, check_rng
+from nsl.theory.checks import CapReached, check_int, check_real, check_rng
 from nsl.theory.percolation.brill import n_clusters_kept
 from nsl.theory.percolation.lattice import check_probability
 

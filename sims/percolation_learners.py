@@ -31,7 +31,7 @@ from scipy import optimize
 
 from nsl.theory.percolation.bethe import BetheCluster
 from nsl.theory.percolation.brill import dof_allocation
-from nsl.theory.percolation.checks import check_int, check_int_array, check_real, check_real_array, check_rng
+from nsl.theory.checks import check_int, check_int_array, check_real, check_real_array, check_rng
 
 __all__ = ["TreeLevels", "nearest_train", "nn_shrinkage_predict", "split_test", "draw_train_masks",
            "cluster_losses", "fit_dof_scale", "calibrate_dof", "aggregate_loss", "model_scaling_curve", "data_scaling_curve",

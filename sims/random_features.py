@@ -23,8 +23,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nsl.sims._checks import SEED_MAX, check_device
-from nsl.theory.percolation.checks import check_int, check_int_array, check_real, check_real_array
+from nsl.sims.checks import SEED_MAX, check_device
+from nsl.theory.checks import check_int, check_int_array, check_real, check_real_array
 
 __all__ = ["simulate_random_features", "simulate_krr", "seed_generators"]
 

@@ -17,8 +17,8 @@ import math
 
 import numpy as np
 
-from nsl.sims._checks import SEED_MAX, check_device
-from nsl.theory.percolation.checks import check_int, check_real, check_real_array
+from nsl.sims.checks import SEED_MAX, check_device
+from nsl.theory.checks import check_int, check_real, check_real_array
 
 __all__ = ["train_teacher_student", "empirical_kernels"]
 

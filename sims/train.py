@@ -36,7 +36,7 @@ import numpy as np
 import torch
 
 from nsl.sims.networks import build_model, check_arch, count_parameters
-from nsl.theory.percolation.checks import check_int, check_real, check_real_array
+from nsl.theory.checks import check_int, check_real, check_real_array
 
 __all__ = ["TrainConfig", "TrainResult", "train_regressor", "lr_search", "lr_at", "standardise", "input_scaler",
            "DEVICES", "INPUT_NORMS"]

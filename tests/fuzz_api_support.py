@@ -130,6 +130,14 @@ OVERRIDES: dict[str, Callable[[], dict]] = {
     "nsl.theory.percolation.exponents.estimate_tau_fss": lambda: {"sizes_per_lattice": [_sizes(), _sizes()], "n_boot": 20,
                                                                    "d": 2},
     "nsl.theory.fitting.fit_tail_exponent": lambda: {"samples": _sizes()},
+    "nsl.theory.checks.check_boot": lambda: {"n_boot": 100, "ci": 0.95},
+    "nsl.theory.checks.check_choice": lambda: {"x": "a", "name": "x", "options": ("a", "b")},
+    "nsl.theory.two_layer.checks.check_finite_result": lambda: {"x": np.ones(3), "names": "x"},
+    "nsl.theory.two_layer.checks.check_scale": lambda: {"x": 1.0, "name": "x", "positive": True},
+    "nsl.theory.two_layer.checks.check_second_layer": lambda: {"v": np.ones(3), "n": 3, "name": "v"},
+    "nsl.theory.two_layer.checks.check_trainable": lambda: {"trainable": 2, "L": 4},
+    "nsl.theory.two_layer.checks.check_units": lambda: {"x": 4, "name": "x"},
+    "nsl.theory.two_layer.checks.check_weight_counts": lambda: {"N": 100, "max_weights": 10**6, "K": 2},
     "nsl.theory.fitting.sample_power_law": lambda: {"n": 500, "alpha": 2.5, "rng": 0},
     "nsl.theory.two_layer.linear.linear_asymptote": lambda: {"alpha": np.array([1.0, 10.0]), "N": 64},
     "nsl.theory.two_layer.linear.trainable_law_curve": lambda: {"N": 64},
@@ -166,9 +174,9 @@ OVERRIDES: dict[str, Callable[[], dict]] = {
     "nsl.theory.two_layer.ode.trainable_mask": lambda: {"trainable": 4, "L": 8},
     "nsl.theory.two_layer.plateaus.teacher_fixed_point": lambda: {"t": _op().t, "K": 2},
     "nsl.theory.fitting_tails.compare_tail": lambda: _tail(),
-    "nsl.theory.percolation.checks.check_int": lambda: {"x": 3},
-    "nsl.theory.percolation.checks.check_real": lambda: {"x": 1.5},
-    "nsl.theory.percolation.checks.check_int_array": lambda: {"x": np.array([1, 2, 3])},
+    "nsl.theory.checks.check_int": lambda: {"x": 3},
+    "nsl.theory.checks.check_real": lambda: {"x": 1.5},
+    "nsl.theory.checks.check_int_array": lambda: {"x": np.array([1, 2, 3])},
     "nsl.theory.fitting_joint.fit_joint_power_law": lambda: _joint(),
     "nsl.sims.online_sgd.simulate_online_sgd": lambda: {"alpha_max": 1.0},
     "nsl.sims.percolation_data.make_percolation_dataset": lambda: {"d": 3, "s_min": 10, "s_max": 100, "n_clusters": 2},
@@ -243,10 +251,17 @@ def baseline_kwargs(qualname: str, fn: Callable) -> dict:
 
 def fuzzed_params(fn: Callable) -> list[str]:
     """Every parameter a caller passes (positional or keyword), except message names and on/off
-    flags (a ``bool`` default: Python's truthiness makes any value a valid flag)."""
-    return [p for p, prm in inspect.signature(fn).parameters.items()
-            if prm.kind not in (prm.VAR_POSITIONAL, prm.VAR_KEYWORD) and p not in NOT_FUZZED
-            and not isinstance(prm.default, bool)]
+    flags (a ``bool`` default: Python's truthiness makes any value a valid flag).
+
+    In the argument checkers (modules ``*.checks``) only the value checked (the first parameter) is a
+    user's input; the rest (bounds, choices, sizes, names) are written by the calling code, whose own
+    public arguments are fuzzed where that code is public."""
+    params = [p for p, prm in inspect.signature(fn).parameters.items()
+              if prm.kind not in (prm.VAR_POSITIONAL, prm.VAR_KEYWORD) and p not in NOT_FUZZED
+              and not isinstance(prm.default, bool)]
+    if fn.__module__.endswith(".checks"):
+        return params[:1]
+    return params
 
 
 def bad_values_for(fn: Callable, param: str) -> list[str]:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import nsl.sims.percolation_data as pdata
 import nsl.sims.percolation_learners as plearn
 import nsl.theory.percolation as perc
-from nsl.theory.percolation import checks as pchecks
+from nsl.theory import checks as pchecks
 from nsl.theory.percolation.bethe import check_coordination
 from nsl.theory.percolation.exponents import check_dimension
 from nsl.theory.percolation.lattice import check_occupied, check_probability

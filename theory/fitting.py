@@ -37,8 +37,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from scipy import optimize, special
 
-from nsl.theory._checks import MAX_BOOT, check_int, check_real, check_real_array, check_seed
-from nsl.theory._checks import check_boot as _check_boot
+from nsl.theory.checks import MAX_BOOT, check_int, check_real, check_real_array, check_seed
+from nsl.theory.checks import check_boot as _check_boot
 
 __all__ = [
     "PowerLawFit", "fit_power_law", "BrokenPowerLawFit", "fit_broken_power_law",

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize
 
-from nsl.theory._checks import MAX_BOOT, check_int, check_real
+from nsl.theory.checks import MAX_BOOT, check_int, check_real
 from nsl.theory.fitting import BrokenPowerLawFit, as_rng, case_bootstrap_log_means, bnsl_shape, check_boot, check_xy, fit_broken_power_law
 
 __all__ = ["BrokenPowerLawIntervals", "broken_power_law_intervals", "BreakSelection", "select_n_breaks"]

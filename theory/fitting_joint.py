@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize, special
 
-from nsl.theory._checks import check_boot, check_int, check_real, check_real_array
+from nsl.theory.checks import check_boot, check_int, check_real, check_real_array
 from nsl.theory.fitting import as_rng
 
 __all__ = ["JointPowerLawFit", "ComputeOptimal", "fit_joint_power_law", "HOFFMANN_GRID"]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nsl.theory._checks import check_choice, check_int, check_real
+from nsl.theory.checks import check_choice, check_int, check_real
 
 __all__ = ["NetworkKernels", "fc_kernels", "ACTIVATIONS", "MAX_DEPTH"]
 

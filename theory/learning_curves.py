@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nsl.theory._checks import check_boot, check_choice, check_int, check_real, check_real_array
+from nsl.theory.checks import check_boot, check_choice, check_int, check_real, check_real_array
 from nsl.theory.spectra import check_eigenvalues
 
 __all__ = [

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nsl.theory._checks import check_broadcast, check_choice, check_real_array
+from nsl.theory.checks import check_broadcast, check_choice, check_real_array
 from nsl.theory.spectra import check_eigenvalues
 
 __all__ = [

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nsl.theory._checks import check_boot, check_choice, check_int, check_real, check_real_array
+from nsl.theory.checks import check_boot, check_choice, check_int, check_real, check_real_array
 
 __all__ = ["Spectrum", "power_law_spectrum", "spectrum_from_eigenvalues"]
 

@@ -121,6 +121,7 @@ def predict_percolation(d: int, c: float = 2.0, *, supercritical: bool = False) 
         raise ValueError(f"d must be >= 2 for the critical subtask picture: tau = {e.tau:g} in d = {d} "
                          f"(alpha = (3 - tau)/(tau - 2) diverges)")
     b = brill_exponents(e.tau, c, e.D)
+    assert b.alpha is not None  # only brill_supercritical_exponents has no subtask exponent
     warnings = () if exact else (f"d = {d}: tau = {e.tau:g} is a simulation estimate; the exponents carry its "
                                  f"(small) uncertainty, not shown",)
     return PercolationPrediction(

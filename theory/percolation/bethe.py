@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy import special
 
-from nsl.theory.percolation.checks import CapReached, check_int, check_int_array, check_rng
+from nsl.theory.checks import CapReached, check_int, check_int_array, check_rng
 from nsl.theory.percolation.lattice import check_probability
 
 __all__ = ["BetheCluster", "sample_bethe_cluster_sizes", "bethe_pc", "bethe_cluster_numbers", "bethe_mean_cluster_size",
@@ -213,7 +213,7 @@ def grow_bethe_cluster(p: float, z: int, rng: np.random.Generator, s_max: int | 
         generation in breadth-first order).  ``None``: grow to extinction.
     max_size : int
         Hard cap (default 1e7 sites, about 0.25 GB): without ``s_max``, a cluster that passes it
-        raises :class:`~nsl.theory.percolation.checks.CapReached` (a ``RuntimeError`` and a
+        raises :class:`~nsl.theory.checks.CapReached` (a ``RuntimeError`` and a
         ``ValueError``) naming ``max_size``.  Above p_c a cluster is infinite with
         positive probability, so the cap is what stops it; ``s_max`` must be below ``max_size``.
 

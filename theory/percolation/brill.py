@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from nsl.theory.percolation.checks import check_int, check_real, check_real_array
+from nsl.theory.checks import check_int, check_real, check_real_array
 
 __all__ = ["BrillExponents", "brill_exponents", "brill_supercritical_exponents", "brill_alpha",
            "dof_exponent_b", "k_break", "dof_allocation", "brill_model_loss", "brill_data_loss",
@@ -102,7 +102,7 @@ class BrillExponents:
     """Predicted exponents and regimes.  ``regime_N``/``regime_D``: 'subtask-limited (quanta)',
     'manifold-limited' or 'marginal' (equal exponents, log corrections); ``regime``: the phase."""
 
-    alpha: float
+    alpha: float | None  # None above p_c: no Zipf law of subtasks (brill_supercritical_exponents)
     c_over_D: float
     alpha_N: float
     alpha_D: float
@@ -171,7 +171,7 @@ def brill_supercritical_exponents(c: float, d: int) -> BrillExponents:
     Returns
     -------
     BrillExponents
-        alpha = inf, alpha_N = alpha_D = c/d.
+        alpha = None (no Zipf law of subtasks: one cluster holds the data), alpha_N = alpha_D = c/d.
 
     References
     ----------
@@ -188,7 +188,7 @@ def brill_supercritical_exponents(c: float, d: int) -> BrillExponents:
     c = check_c(c)
     d = check_int(d, "d", lo=1)
     m = c / d
-    return BrillExponents(float("inf"), m, m, m, "manifold-limited", "manifold-limited",
+    return BrillExponents(None, m, m, m, "manifold-limited", "manifold-limited",
                           "supercritical: dominant data manifold", None)
 
 

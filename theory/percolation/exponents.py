@@ -50,7 +50,7 @@ def check_dimension(d) -> int:
     >>> check_dimension(3.0)
     3
     """
-    from nsl.theory.percolation.checks import check_int
+    from nsl.theory.checks import check_int
 
     return check_int(d, "d", lo=1)
 
@@ -204,7 +204,7 @@ def log_binned_cluster_numbers(sizes: np.ndarray, n_sites: int, *, s_lo: float, 
     >>> np.round(s, 3).tolist(), np.round(n, 5).tolist()
     ([1.414, 4.243, 11.533], [0.015, 0.0025, 0.00077])
     """
-    from nsl.theory.percolation.checks import check_int, check_real, check_sizes
+    from nsl.theory.checks import check_int, check_real, check_sizes
 
     sz = check_sizes(sizes)
     n_sites = check_int(n_sites, "n_sites", lo=1)
@@ -249,8 +249,8 @@ def estimate_fractal_dimension(L: np.ndarray, largest: np.ndarray, *, n_boot: in
     1.8958
     """
     from nsl.theory.fitting import fit_power_law
-    from nsl.theory.percolation.checks import check_int, check_real_array
-    from nsl.theory._checks import check_seed
+    from nsl.theory.checks import check_int, check_real_array
+    from nsl.theory.checks import check_seed
 
     rng = check_seed(rng)  # a Generator: the same draws as the seed would give
     L = check_real_array(L, "L", ndim=1, lo=0.0, lo_open=True, min_size=4)
@@ -291,8 +291,8 @@ def estimate_tau(sizes: np.ndarray, *, xmin: float, xmax: float | None = None, r
     2.5
     """
     from nsl.theory.fitting import fit_tail_exponent
-    from nsl.theory.percolation.checks import check_real, check_sizes
-    from nsl.theory._checks import check_seed
+    from nsl.theory.checks import check_real, check_sizes
+    from nsl.theory.checks import check_seed
 
     rng = check_seed(rng)  # a Generator: the same draws as the seed would give
     x = check_sizes(sizes)
@@ -344,8 +344,8 @@ def estimate_tau_binned(sizes_per_lattice: list[np.ndarray], n_sites: int, *, s_
     2.5
     """
     from nsl.theory.fitting import fit_power_law
-    from nsl.theory.percolation.checks import check_int, check_real, check_sizes
-    from nsl.theory._checks import check_seed
+    from nsl.theory.checks import check_int, check_real, check_sizes
+    from nsl.theory.checks import check_seed
 
     rng = check_seed(rng)  # a Generator: the same draws as the seed would give
     if not isinstance(sizes_per_lattice, (list, tuple)) or len(sizes_per_lattice) < 2:
@@ -429,8 +429,8 @@ def estimate_pc(first_span: dict, n_sites: dict, target: float, *, n_boot: int =
     >>> est.L.tolist(), round(est.p_c, 2)
     ([10, 20], 0.5)
     """
-    from nsl.theory.percolation.checks import check_int, check_int_array, check_real
-    from nsl.theory._checks import check_seed
+    from nsl.theory.checks import check_int, check_int_array, check_real
+    from nsl.theory.checks import check_seed
 
     rng = check_seed(rng)  # a Generator: the same draws as the seed would give
     target = check_real(target, "target", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
@@ -485,7 +485,7 @@ class TauFSS:
 
 
 def _check_window(s_lo: float, s_hi) -> float:
-    from nsl.theory.percolation.checks import check_real
+    from nsl.theory.checks import check_real
 
     s_hi = check_real(s_hi, "s_hi", lo=1.0, hi=1e15)
     if s_hi <= s_lo:
@@ -564,8 +564,8 @@ def estimate_tau_fss(sizes_per_lattice: list, n_sites: int, *, d: int | None = N
     >>> round(est.tau, 1), est.n_lattices
     (2.2, 4)
     """
-    from nsl.theory.percolation.checks import check_int, check_real, check_sizes
-    from nsl.theory._checks import check_seed
+    from nsl.theory.checks import check_int, check_real, check_sizes
+    from nsl.theory.checks import check_seed
 
     rng = check_seed(rng)  # a Generator: the same draws as the seed would give
     if not isinstance(sizes_per_lattice, (list, tuple)) or len(sizes_per_lattice) < 2:

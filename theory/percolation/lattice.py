@@ -41,7 +41,7 @@ import scipy.ndimage as ndi
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from nsl.theory.percolation.checks import check_int, check_real, check_rng, check_sizes
+from nsl.theory.checks import check_int, check_real, check_rng, check_sizes
 
 __all__ = [
     "ClusterLabels",

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from nsl.theory.percolation.checks import check_int, check_real, check_real_array
+from nsl.theory.checks import check_int, check_real, check_real_array
 from nsl.theory.percolation.lattice import check_probability, lattice_edges
 
 __all__ = ["NewmanZiffSweep", "newman_ziff_sweep", "binomial_convolution", "binomial_weights"]

@@ -28,7 +28,7 @@ import numpy as np
 from scipy.special import gamma
 
 from nsl.theory.spectra import Spectrum
-from nsl.theory.two_layer._checks import (MAX_EIGENSPACES, check_choice, check_int, check_int_array,
+from nsl.theory.two_layer.checks import (MAX_EIGENSPACES, check_choice, check_int, check_int_array,
                                           check_real, check_real_array, check_scale, check_second_layer,
                                           check_spectrum, check_trainable, check_units)
 from nsl.theory.two_layer.exponents import linear_decay_exponent

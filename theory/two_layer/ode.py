@@ -39,7 +39,7 @@ from nsl.theory.spectra import Spectrum
 from nsl.theory.two_layer import integrals as it
 from nsl.theory.two_layer.integrals import Activation, get_activation
 from nsl.theory.two_layer.jacobian import jacobian_blocks
-from nsl.theory.two_layer._checks import (MAX_EIGENSPACES, MAX_SCALE, check_choice, check_finite_result,
+from nsl.theory.two_layer.checks import (MAX_EIGENSPACES, MAX_SCALE, check_choice, check_finite_result,
                                            check_int, check_real, check_real_array, check_second_layer, check_spectrum,
                                            check_trainable, check_units)
 from nsl.theory.two_layer.order_params import OrderParameters

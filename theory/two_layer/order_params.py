@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nsl.theory.spectra import Spectrum
-from nsl.theory.two_layer._checks import (MAX_WEIGHTS, check_choice, check_real_array, check_scale, check_spectrum,
+from nsl.theory.two_layer.checks import (MAX_WEIGHTS, check_choice, check_real_array, check_scale, check_spectrum,
                                           check_weight_counts)
 
 __all__ = ["OrderParameters", "order_parameters_from_weights", "sample_weights", "random_initial_conditions"]

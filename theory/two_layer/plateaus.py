@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 from scipy.optimize import root
 
-from nsl.theory._checks import MAX_BOOT, check_seed
+from nsl.theory.checks import MAX_BOOT, check_seed
 from nsl.theory.spectra import Spectrum
-from nsl.theory.two_layer._checks import (MAX_SCALE, check_choice, check_int, check_real, check_real_array,
+from nsl.theory.two_layer.checks import (MAX_SCALE, check_choice, check_int, check_real, check_real_array,
                                            check_spectrum)
 from nsl.theory.two_layer.ode import TwoLayerODE, check_eta, eg_from_covariances
 

@@ -1,11 +1,11 @@
 """Argument checks shared by the two-layer theory (``order_params``, ``linear``) and its simulations.
 
-Numbers and arrays are checked with the package-wide helpers of :mod:`nsl.theory.percolation.checks`
+Numbers and arrays are checked with the package-wide helpers of :mod:`nsl.theory.checks`
 (``check_int``, ``check_real``, ``check_real_array``, ``check_int_array``: ``TypeError`` for the wrong
 kind, ``ValueError`` for a bad value, each naming the argument and its allowed range); this module adds
 the two-layer kinds: a :class:`~nsl.theory.spectra.Spectrum`, second-layer weights, a trainable mask,
-a choice among names, and the caps that keep sizes inside memory.  Private (no public functions): the
-public functions that call these are the ones the fuzzer drives (tests/test_fuzz_api.py, issue 14).
+and the caps that keep sizes inside memory.  Public, so the modules that share them import public
+names (issue 16); the fuzzer drives them too (tests/test_fuzz_api.py, issue 14).
 """
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from nsl.theory.percolation.checks import check_int, check_int_array, check_real, check_real_array
+from nsl.theory.checks import check_choice, check_int, check_int_array, check_real, check_real_array
 from nsl.theory.spectra import Spectrum
 
-# a private module (the fuzzer skips it): the numeric checks are re-exported for the two-layer modules
+# the shared numeric checks and check_choice are re-exported for the two-layer modules
 __all__ = ["MAX_EIGENSPACES", "MAX_SCALE", "MAX_UNITS", "MAX_WEIGHTS", "check_choice", "check_finite_result", "check_int",
            "check_int_array", "check_real", "check_real_array", "check_scale", "check_second_layer", "check_spectrum",
            "check_trainable", "check_units", "check_weight_counts"]
@@ -41,15 +41,6 @@ def check_spectrum(spectrum: Any, name: str = "spectrum") -> Spectrum:
     return spectrum
 
 
-def check_choice(x: Any, name: str, choices: tuple[str, ...]) -> str:
-    """``x`` must be one of the strings ``choices``."""
-    if not isinstance(x, str):
-        raise TypeError(f"{name} must be one of {', '.join(map(repr, choices))}, got {type(x).__name__}")
-    if x not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {x!r}")
-    return x
-
-
 def check_units(x: Any, name: str) -> int:
     """A number of hidden units (K or M): an integer in [1, MAX_UNITS]."""
     return check_int(x, name, lo=1, hi=MAX_UNITS)
@@ -58,6 +49,7 @@ def check_units(x: Any, name: str) -> int:
 def check_weight_counts(N: int, max_weights: Any, **units: Any) -> tuple[int, ...]:
     """Each of ``units`` (K=..., M=...) as an int in [1, MAX_UNITS] with units·N <= ``max_weights`` (a weight
     matrix of that many floats), in the order given; ``ValueError`` naming the unit count otherwise."""
+    N = check_int(N, "N", lo=1)
     cap = check_int(max_weights, "max_weights", lo=1)
     out = []
     for name, n in units.items():
@@ -118,6 +110,11 @@ def check_finite_result(x: Any, names: str) -> Any:
 
     For results that overflow only through a product of individually valid arguments.
     """
-    if not np.all(np.isfinite(np.asarray(x, dtype=float))):
+    try:
+        arr = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"x must be a number or a rectangular array of numbers (a result computed from {names}), "
+                        f"got {type(x).__name__}") from None
+    if not np.all(np.isfinite(arr)):
         raise ValueError(f"the result overflows (not finite) for these values of {names}; use smaller magnitudes")
     return x

@@ -1,8 +1,8 @@
 """Argument checks for the torch simulations of sims/ that theory/ cannot hold (theory/ never imports torch).
 
-Numbers and arrays are checked with :mod:`nsl.theory.percolation.checks` and the two-layer kinds with
-``nsl.theory.two_layer._checks``; this module adds the torch device and dtype.  Private: the fuzzer
-(tests/test_fuzz_api.py, issue 14) drives the public entry points that call these.
+Numbers and arrays are checked with :mod:`nsl.theory.checks` and the two-layer kinds with
+``nsl.theory.two_layer.checks``; this module adds the torch device and dtype.  Public, so the simulations
+import public names (issue 16).
 """
 from __future__ import annotations
 

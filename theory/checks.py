@@ -1,7 +1,13 @@
-"""Argument checks shared by the percolation package: every public function checks its
-arguments at the door and raises ``ValueError`` (bad value) or ``TypeError`` (wrong kind)
-naming the argument and the allowed range, so that NaN, inf, negative, zero, huge,
-non-integral or wrongly shaped inputs never reach the numerics.
+"""Argument checks shared by every module of theory/ (and the simulations of sims/).
+
+Every public function checks its arguments at the door and raises ``ValueError`` (bad value) or
+``TypeError`` (wrong kind) naming the argument and the allowed range, so that NaN, inf, negative,
+zero, huge, non-integral or wrongly shaped inputs never reach the numerics (issue 14).  Scalars and
+arrays (:func:`check_int`, :func:`check_real`, :func:`check_real_array`, :func:`check_int_array`),
+cluster sizes, random sources (:func:`check_rng`: a Generator; :func:`check_seed`: None, a seed or a
+Generator), a choice among names, a bootstrap size and broadcastable shapes.  The two-layer kinds
+(a spectrum, second-layer weights, a trainable mask) are in :mod:`nsl.theory.two_layer.checks`, the
+torch device and dtype in :mod:`nsl.sims.checks`.
 """
 from __future__ import annotations
 
@@ -11,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["CapReached", "check_int", "check_real", "check_rng", "check_sizes", "check_int_array", "check_real_array"]
+__all__ = ["CapReached", "MAX_BOOT", "check_boot", "check_broadcast", "check_choice", "check_int", "check_int_array",
+           "check_real", "check_real_array", "check_rng", "check_seed", "check_sizes"]
 
 _INT64_MAX = 2**63 - 1
 
@@ -301,3 +308,45 @@ def check_sizes(sizes: Any, name: str = "sizes") -> np.ndarray:
     if a.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array of cluster sizes, got shape {a.shape}")
     return a
+
+
+#: Largest bootstrap size accepted (Besiroglu et al. 2024 use 4000; 1e5 resamples of a 20-point curve
+#: already take minutes): a larger ``n_boot`` is refused at the door instead of exhausting memory.
+MAX_BOOT = 100_000
+
+
+def check_choice(x: Any, name: str, options: tuple[str, ...]) -> str:
+    """``x`` must be one of the strings ``options`` (``TypeError`` for a non-string)."""
+    allowed = ", ".join(repr(o) for o in options)
+    if not isinstance(x, str):
+        raise TypeError(f"{name} must be one of {allowed}, got {type(x).__name__} {x!r:.60}")
+    if x not in options:
+        raise ValueError(f"{name} must be one of {allowed}, got {x!r}")
+    return x
+
+
+def check_seed(rng: Any, name: str = "rng") -> np.random.Generator:
+    """A numpy Generator from ``None``, an integer seed >= 0 or a Generator (same draws as ``default_rng``)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, (bool, np.bool_)) or not isinstance(rng, (int, np.integer)):
+        raise TypeError(f"{name} must be None, an integer seed >= 0 or a numpy Generator, got {type(rng).__name__}")
+    return np.random.default_rng(check_int(rng, name, lo=0))
+
+
+def check_boot(n_boot: Any, ci: Any, *, lo: int = 0) -> tuple[int, float]:
+    """A bootstrap size, integer in [lo, MAX_BOOT], and an interval level in (0, 1)."""
+    n = check_int(n_boot, "n_boot", lo=lo, hi=MAX_BOOT)
+    c = check_real(ci, "ci", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+    return n, c
+
+
+def check_broadcast(**arrays: np.ndarray) -> tuple[int, ...]:
+    """The broadcast shape of the named arrays; ``ValueError`` naming them when they do not broadcast."""
+    try:
+        return tuple(np.broadcast_shapes(*(np.shape(a) for a in arrays.values())))
+    except ValueError:
+        shapes = ", ".join(f"{k} {np.shape(a)}" for k, a in arrays.items())
+        raise ValueError(f"{' and '.join(arrays)} must broadcast together, got shapes {shapes}") from None
