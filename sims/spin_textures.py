@@ -70,9 +70,17 @@ COLLAPSE_WARN_FRACTION = 0.10  # generate() warns when more of a batch than this
 
 
 # ----------------------------------------------------------------------------- geometry
+def _float_array(x: Any, name: str) -> np.ndarray:
+    """``x`` as a float array, or ``ValueError`` naming ``name`` (a string, a ragged list, an object)."""
+    try:
+        return np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number or an array of numbers, got {x!r}") from None
+
+
 def moire_period(theta_deg: Any) -> np.ndarray:
     """Moiré period L_M = 1/(2 sin(θ/2)) in lattice units (θ in degrees, 0 < θ < 180)."""
-    t = np.asarray(theta_deg, dtype=float)
+    t = _float_array(theta_deg, "theta_deg")
     if np.any(~(t > 0)) or np.any(~(t < 180)):
         raise ValueError(f"theta_deg must lie in (0, 180) degrees, got {theta_deg!r}")
     return 1.0 / (2.0 * np.sin(np.deg2rad(t) / 2.0))
@@ -80,7 +88,7 @@ def moire_period(theta_deg: Any) -> np.ndarray:
 
 def twist_angle(period: Any) -> np.ndarray:
     """Inverse of :func:`moire_period`: θ = 2 arcsin(1/(2 L_M)) in degrees (L_M > 1/2)."""
-    L = np.asarray(period, dtype=float)
+    L = _float_array(period, "period")
     if np.any(~(L > 0.5)):
         raise ValueError(f"period must be > 0.5 lattice units, got {period!r}")
     return np.rad2deg(2.0 * np.arcsin(1.0 / (2.0 * L)))
@@ -487,7 +495,7 @@ def relax_fire(m0, jperp, J, D, K, h: float = 0.0, *, tol: float = 1e-4, max_ite
     it = 0
     while True:
         fmax = (F * F).sum(2).amax(dim=(1, 2, 3)).sqrt()
-        if record:
+        if trace is not None:
             trace[it, act.cpu()] = E.double().cpu()
         fin = (fmax < tol) | (it >= max_iter)
         if bool(fin.any()):
@@ -533,7 +541,7 @@ def relax_fire(m0, jperp, J, D, K, h: float = 0.0, *, tol: float = 1e-4, max_ite
         v = v - (v * m).sum(2, keepdim=True) * m
         it += 1
     conv = out_f < tol
-    tr = trace[: int(out_it.max().item()) + 1].numpy() if record else None
+    tr = trace[: int(out_it.max().item()) + 1].numpy() if trace is not None else None
     return FireResult(out_m.cpu().numpy(), out_e.double().cpu().numpy(), out_f.double().cpu().numpy(),
                       out_it.cpu().numpy(), conv.cpu().numpy(), tr)
 
