@@ -32,14 +32,22 @@ def test_presets_complete_and_consistent():
         assert P.capacity(3) == dr.cache_capacity(P) >= P.model_n_d
         for v in P.archs.values():
             assert v.depth == P.ladders[v.family].depth, name
-    # every quick training cell is a medium cell: one store serves both
+    # quick and medium share the data, the networks and the id cells (one store serves both for those)
     q, m = dr.PRESETS["quick"], dr.PRESETS["medium"]
     assert set(q.n_d) <= set(m.n_d) and set(q.seeds) <= set(m.seeds)
     assert all(getattr(q, f.name) == getattr(m, f.name) for f in fields(dr.Preset)
-               if f.name in ("box", "archs", "train", "lrs", "n_val", "n_test", "shard", "stem_stride", "id_arch",
+               if f.name in ("box", "archs", "lrs", "n_val", "n_test", "shard", "stem_stride", "id_arch",
                              "id_n_d", "id_seeds", "model_n_d"))
     half = {(dr.PARAMS, f, max(lad.widths), lad.depth, q.model_n_d // 2, "") for f, lad in q.ladders.items()}
     assert {c.key for c in dr.cells(q)} - {c.key for c in dr.cells(m)} <= half  # all but the widest nets at N_D / 2
+    ids = [{config_hash(c) for c in dr.grid(P) if c.get("sweep") == "id"} for P in (q, m)]
+    assert ids[0] == ids[1]
+    from nsl.sims.train import TrainConfig
+
+    for name, P in dr.PRESETS.items():  # no step cap below the top N_D: every point trains its full epochs
+        for f in P.ladders:
+            cfg = TrainConfig(**dr.train_settings(P, f))
+            assert cfg.steps_for(max(P.n_d)) == math.ceil(cfg.epochs * max(P.n_d) / cfg.batch_size), (name, f)
     for name in ("medium", "full"):
         P = dr.PRESETS[name]
         assert np.log10(P.n_d[-1] / P.n_d[0]) >= 2.0 and all(len(P.arch_seeds(a)) >= 3 for a in P.archs.values())

@@ -38,7 +38,7 @@ import functools
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -167,8 +167,8 @@ _QUICK_LRS: dict[str, tuple[float, ...]] = {"fcn": (3e-3, 1e-2), "resnet": (1e-2
 _ID_TRAIN = Train(batch_size=128, epochs=1, min_steps=2000, max_steps=2000)
 
 PRESETS: dict[str, Preset] = {
-    # 24^2 images, L_M 8-12 px: 2-3 moire periods across the image; J 0.3-0.6 keeps domains at L_M = 8.  Every
-    # training cell of quick is also a cell of medium (same data, settings and networks): one store serves both.
+    # 24^2 images, L_M 8-12 px: 2-3 moire periods across the image; J 0.3-0.6 keeps domains at L_M = 8.  quick and
+    # medium share the data, networks and id cells (medium's step caps differ, so its other cells are its own).
     # The ResNet-18 layout (2 BasicBlocks per stage) at base width 4 (ResNet-18 proper: 64), its stem halving the
     # image as ResNet-18's does (a quarter of the compute, the same parameter count).  The FCNs get 4 seeds (a cell
     # costs ~1 CPU-s: the cheapest noise reduction), the ResNet and ViT 2.  N_D reaches 2048 (1.8 decades): the
@@ -187,13 +187,17 @@ PRESETS: dict[str, Preset] = {
         id_arch="fcn-128", id_n_d=(16, 32, 64, 128, 256, 512, 1024), id_seeds=(0, 1), id_train=_ID_TRAIN,
         n_val=512, n_test=1024, shard=1024, n_boot=400, band_model=False, stem_stride={"resnet": 2}),
 }
-# medium: quick's box, networks, settings, model-sweep N_D and intrinsic-dimension check, 2.1 decades of N_D, 3 seeds
-# (the FCNs 4) and longer width ladders (<= 60 min on 2 idle CPU cores)
+# medium: quick's box, networks, rate grids, model-sweep N_D and intrinsic-dimension check, 2.1 decades of N_D, 3 seeds
+# (the FCNs 4), longer width ladders and step caps that let N_D = 4096 train its full epochs (<= 60 min on 2 idle CPU
+# cores; its id cells are quick's)
 PRESETS["medium"] = Preset(**{
     **PRESETS["quick"].__dict__,
     "n_d": (32, 64, 128, 256, 512, 1024, 2048, 4096), "seeds": (0, 1, 2),
     "ladders": {"fcn": Ladder((16, 32, 48, 64, 128, 256, 512), 3), "resnet": Ladder((1, 2, 3, 4, 8), 2),
                 "vit": Ladder((8, 16, 24, 32, 64), 2)},  # quick's ladders and longer
+    # every N_D trains its full epochs: max_steps 2000 (at quick's caps N_D = 4096 got 31 and 16 epochs, and the
+    # ResNet and ViT curves flattened there)
+    "train": {"fcn": replace(_FCN_TRAIN, max_steps=2000), "resnet": Train(max_steps=2000), "vit": Train(max_steps=2000)},
     "n_boot": 1000, "band_model": True})
 # full: for a GPU (`--device cuda`; hours on a CPU): 32^2 images, L_M 10-16 px (2-3.2 periods), J 0.3-0.8, 16x medium's
 # largest N_D, ResNet-18 at its real width (base 64, CIFAR-style stride-1 stem).
