@@ -48,6 +48,9 @@ def test_presets_complete_and_consistent():
         for f in P.ladders:
             cfg = TrainConfig(**dr.train_settings(P, f))
             assert cfg.steps_for(max(P.n_d)) == math.ceil(cfg.epochs * max(P.n_d) / cfg.batch_size), (name, f)
+            assert not P.train[f].capped(max(P.n_d))
+            n_cap = P.model_n_d
+            assert P.train[f].capped(n_cap) == (cfg.steps_for(n_cap) < math.ceil(cfg.epochs * n_cap / cfg.batch_size))
     for name in ("medium", "full"):
         P = dr.PRESETS[name]
         assert np.log10(P.n_d[-1] / P.n_d[0]) >= 2.0 and all(len(P.arch_seeds(a)) >= 3 for a in P.archs.values())
@@ -166,6 +169,8 @@ def test_suite_end_to_end_micro(tmp_path, monkeypatch):
     assert all(spread[r.quantity.split(": ")[0]] for r in rows if "alpha_D in the paper's band" in r.quantity)
     assert sum("alpha_M in the paper's band" in s for s in q) == 9
     assert sum("not data-limited" in s for s in q) == 3
+    capped = [r for r in rows if "not data-limited" in r.quantity and "STEP-CAPPED" in r.note]
+    assert all(not r.passed for r in capped)  # a step-capped widest net cannot show that it is not data-limited
     assert sum(s.startswith("id/") for s in q) == 5
     assert all(r.observed is not None and r.observed <= 0.03 for r in rows if r.quantity.startswith("data/domain-less"))
     assert any("learning rate chosen per (architecture, N_D)" in n for n in ctx.notes)

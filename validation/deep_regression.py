@@ -120,6 +120,10 @@ class Train:
     weight_decay: float = 1e-4
     warmup_frac: float = 0.05
 
+    def capped(self, n_d: int) -> bool:
+        """True when max_steps cuts the schedule's epochs·N_D/batch steps at ``n_d`` (fewer epochs than asked)."""
+        return self.epochs * n_d > self.max_steps * self.batch_size
+
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in ("batch_size", "epochs", "min_steps", "max_steps", "eval_every",
                                               "patience", "weight_decay", "warmup_frac")}
@@ -586,13 +590,17 @@ def rows_model(P: Preset, m: Measured, ctx, caches: dict) -> list[Row]:
         full_n = float(np.mean([cur.mse[p][0][-1] for p in PARAMS]))
         half_n = float(np.mean([m.model_half[f][p] for p in PARAMS]))
         ratio = full_n / half_n
-        rows.append(Row.at_least(SUITE, f"model/{f}: widest net not data-limited at N_D = {P.model_n_d}: "
-                                        f"MSE(N_D) / MSE(N_D/2)", ratio, NOT_DATA_LIMITED,
-                                 note=f"width {max(lad.widths)}: mean test MSE {full_n:.3g} at N_D = {P.model_n_d} vs "
-                                      f"{half_n:.3g} at {P.model_n_d // 2}; a data-limited net with alpha_D >= 1 would "
-                                      "halve it (<= 0.5)"
-                                      + ("; the loss ROSE with N_D: this net is limited by its step budget (max_steps), "
-                                         "not by data or width" if ratio > 1.05 else "")))
+        tr = P.train[f]
+        capped = [n for n in (P.model_n_d // 2, P.model_n_d) if tr.capped(n)]
+        cap_txt = (f"; STEP-CAPPED at N_D = {capped}: max_steps {tr.max_steps} gives {tr.max_steps * tr.batch_size / capped[-1]:.0f}"
+                   f" of the {tr.epochs} epochs its schedule asks, so the ratio mixes a step limit with the data limit "
+                   "and cannot show that the net is not data-limited" if capped else "")
+        rows.append(Row(SUITE, f"model/{f}: widest net not data-limited at N_D = {P.model_n_d}: MSE(N_D) / MSE(N_D/2), "
+                               "full epochs at both", NOT_DATA_LIMITED, ratio, None, None, None,
+                        bool(ratio >= NOT_DATA_LIMITED and not capped), f">= {NOT_DATA_LIMITED} and not step-capped",
+                        note=f"width {max(lad.widths)}: mean test MSE {full_n:.3g} at N_D = {P.model_n_d} vs {half_n:.3g} "
+                             f"at {P.model_n_d // 2}; a data-limited net with alpha_D >= 1 would halve it (<= 0.5)"
+                             + ("; the loss ROSE with N_D" if ratio > 1.05 else "") + cap_txt))
         for p in PARAMS:
             fit = cur.fits[p]
             txt = (f"alpha_M = {fit.alpha:.3f} [{fit.ci_low:.3f}, {fit.ci_high:.3f}] over N_M in [{fit.x_low:.3g}, "
