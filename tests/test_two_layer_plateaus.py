@@ -77,3 +77,19 @@ def test_specialised_phase_exponent_beta2():
     assert fit.alpha_ci[0] - 0.05 <= 2 / 3 <= fit.alpha_ci[1] + 0.05
     with pytest.raises(ValueError, match="window"):
         specialised_phase_exponent(a[:60], c.eg[:60], sp, eta=0.1, plateau_height=fp)
+
+
+def test_curve_rounding_below_zero_is_accepted_but_not_more():
+    """An ODE on the ordinary overlaps at rtol 1e-8 ends at eg ~ -3e-10 (the two-layer suite's escape cells):
+    accepted as 0; a clearly negative curve is refused naming eg."""
+    from nsl.theory.two_layer.plateaus import escape_time
+
+    alpha = np.logspace(-2, 4, 200)
+    eg = 0.05 * np.exp(-alpha / 50.0) + 0.01 / (1 + (alpha / 300.0) ** 8)
+    eg[-5:] = [1e-10, -1e-10, -2.8e-10, 0.0, -1e-12]
+    tau = escape_time(alpha, eg, 0.01)
+    assert 250 < tau < 400
+    bad = eg.copy()
+    bad[-1] = -1e-3
+    with pytest.raises(ValueError, match="eg must hold numbers >= 0"):
+        escape_time(alpha, bad, 0.01)

@@ -34,6 +34,8 @@ from nsl.theory.two_layer.ode import TwoLayerODE, check_eta, eg_from_covariances
 ESCAPE_RATE_MAX_VARIABLES = 200_000
 #: the most eigenspaces :func:`teacher_fixed_point` accepts ((3 + M) vectorised ODE evaluations per step)
 TEACHER_FIXED_POINT_MAX_L = 200_000
+#: negative ε_g accepted as rounding, relative to the curve's maximum (see ``_curve``)
+EG_ROUNDING = 1e-6
 #: the most hidden units K the fixed-point functions accept (each ODE evaluation is O(K^4): K = 64 takes ~0.1 s)
 PLATEAU_MAX_K = 64
 
@@ -43,9 +45,20 @@ def _plateau_K(K: Any) -> int:
 
 
 def _curve(alpha: Any, eg: Any, min_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """A learning curve: alpha 1-D, > 0, increasing; eg finite, >= 0, of the same shape; at least ``min_size`` points."""
+    """A learning curve: alpha 1-D, > 0, increasing; eg finite, >= 0 up to rounding, of the same shape; at least
+    ``min_size`` points.
+
+    An ODE solved on the ordinary overlaps gets ε_g as a difference of O(1) terms, so near its end it can dip
+    below zero by the solver's tolerance (e.g. −2.8e-10 at rtol 1e-8); values down to −1e-6·max ε_g are taken
+    as 0, anything more negative is refused.
+    """
     alpha = check_real_array(alpha, "alpha", ndim=1, lo=0.0, lo_open=True, min_size=min_size)
-    eg = check_real_array(eg, "eg", ndim=1, lo=0.0, min_size=min_size)
+    eg = check_real_array(eg, "eg", ndim=1, min_size=min_size)
+    floor = -EG_ROUNDING * float(np.max(np.abs(eg)))
+    if eg.min() < floor:
+        raise ValueError(f"eg must hold numbers >= 0 (a generalisation error; rounding down to "
+                         f"-{EG_ROUNDING:g} x max eg is accepted), got min {eg.min():g}")
+    eg = np.maximum(eg, 0.0)
     if eg.shape != alpha.shape:
         raise ValueError(f"alpha and eg must have the same length, got {alpha.size} and {eg.size}")
     if np.any(np.diff(alpha) <= 0):
