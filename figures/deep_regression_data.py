@@ -42,6 +42,11 @@ def plain_log_ticks(ax) -> None:
             axis.set_minor_formatter(NullFormatter())
 
 
+def interval_text(lo: float, hi: float) -> str:
+    """A 95 % interval for a legend; an end the bootstrap left open (stored as null: JSON has no inf) is ∞."""
+    return "[" + ", ".join(f"{v:.2f}" if np.isfinite(v) else "∞" for v in (lo, hi)) + "]"
+
+
 def scaling_panels(run, xfield: str, xlabel: str, exp_name: str, title: str):
     """Shared by the N_D and N_M figures: three panels, markers, fitted lines, table.
 
@@ -70,7 +75,7 @@ def scaling_panels(run, xfield: str, xlabel: str, exp_name: str, title: str):
                 ax.loglog(x, y, mk, color=color, ms=6, mfc="none")
                 xf = np.geomspace(x0, x1, 50)
                 ax.loglog(xf, B * xf ** (-a), "-", color=color, lw=1.3,
-                          label=f"{label}: {exp_name} = {a:.2f} [{lo:.2f}, {hi:.2f}]")
+                          label=f"{label}: {exp_name} = {a:.2f} {interval_text(lo, hi)}")
             else:
                 ax.loglog(x, y, mk, color=color, ms=6, mfc="none", label=f"{label}: no power-law window")
             for xi, yi in zip(x, y):

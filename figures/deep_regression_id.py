@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from nsl.context import FigureContext, FigureOutput
-from nsl.figures.deep_regression_data import plain_log_ticks
+from nsl.figures.deep_regression_data import interval_text, plain_log_ticks
 from nsl.registry import figure
 
 
@@ -33,7 +33,7 @@ def make(ctx: FigureContext) -> FigureOutput:
             ax.loglog(x, y, "o", color=color, mfc="none")
             xf = np.geomspace(x0, x1, 50)
             ax.loglog(xf, B * xf ** (-a), "-", color=color,
-                      label=f"free {names.get(d, d)}: " + r"$\alpha_D$" + f" = {a:.2f} [{lo:.2f}, {hi:.2f}] (4/d = {4 / d:.2f})")
+                      label=f"free {names.get(d, d)}: " + r"$\alpha_D$" + f" = {a:.2f} {interval_text(lo, hi)} (4/d = {4 / d:.2f})")
         else:
             ax.loglog(x, y, "o", color=color, mfc="none", label=f"free {names.get(d, d)}: no power-law window")
         for xi, yi in zip(x, y):

@@ -171,7 +171,10 @@ def test_suite_end_to_end_micro(tmp_path, monkeypatch):
     assert sum("not data-limited" in s for s in q) == 3
     capped = [r for r in rows if "not data-limited" in r.quantity and "STEP-CAPPED" in r.note]
     assert all(not r.passed for r in capped)  # a step-capped widest net cannot show that it is not data-limited
-    assert sum(s.startswith("id/") for s in q) == 5
+    assert sum(s.startswith("id/") for s in q) == 8  # per d: spread row + 4/d row (or information); 2 orderings
+    id_spread = {r.quantity.split(": ")[0].rsplit("/d=", 1)[1]: r.passed for r in rows
+                 if r.quantity.startswith("id/") and "local-slope spread" in r.quantity}
+    assert all(id_spread[r.quantity.split("d=")[1][0]] for r in rows if r.quantity.endswith("vs 4/d"))
     assert all(r.observed is not None and r.observed <= 0.03 for r in rows if r.quantity.startswith("data/domain-less"))
     assert any("learning rate chosen per (architecture, N_D)" in n for n in ctx.notes)
     # figures render from the stored artifacts alone
@@ -205,3 +208,27 @@ def test_preset_box_has_domains(preset):
     spec = TextureSpec.from_dict(dr.PRESETS[preset].box.spec(dr.PARAMS))
     x, _ = generate(spec, 0, range(48), "test")
     assert domainless_fraction(x) <= 0.03
+
+
+def test_id_rows_compare_with_4_over_d_only_where_the_curve_is_a_power_law():
+    """A d=1 curve that jumps onto a floor (local slopes spread) gets a failing spread row and its 4/d value as
+    information, and the orderings that involve it are information too; straight curves are checked."""
+    from types import SimpleNamespace
+
+    def fit(alpha, slopes):
+        return dr.Fit(alpha, alpha - 0.1, alpha + 0.1, 1.0, 32, 1024, alpha, 0.0, tuple(-np.asarray(slopes)), 0.1,
+                      "straight", boot=tuple(np.full(50, alpha)))
+
+    ident = {1: SimpleNamespace(fits={"theta": fit(1.9, [0.3, 0.5, 5.9, 0.4, 0.1])}),
+             2: SimpleNamespace(fits={"theta": fit(1.7, [1.6, 1.8, 1.7, 1.6, 1.8])}),
+             3: SimpleNamespace(fits={"theta": fit(1.1, [1.0, 1.2, 1.1, 1.0, 1.2])})}
+    rows = dr.rows_id(dr.PRESETS["quick"], SimpleNamespace(ident=ident), None, {})
+    by = {r.quantity: r for r in rows}
+    arch = dr.PRESETS["quick"].id_arch
+    assert not by[f"id/{arch}/d=1: local-slope spread / alpha_D over the fit window"].passed
+    assert by[f"id/{arch}/d=2: local-slope spread / alpha_D over the fit window"].passed
+    assert by[f"id/{arch}: alpha_D(theta; d=2) vs 4/d"].kind == "check"
+    assert by[f"id/{arch}: alpha_D(theta; d=3) vs 4/d"].kind == "check"
+    assert not any(r.kind == "check" and "d=1" in r.quantity and "spread" not in r.quantity for r in rows)
+    ordered = [r for r in rows if "d=2) > alpha_D(theta; d=3)" in r.quantity]
+    assert ordered[0].kind == "check" and ordered[0].passed
