@@ -376,6 +376,20 @@ def nonfinite(obj: Any, depth: int = 0) -> str | None:
     return None
 
 
+def assert_refused(fn: Callable, kwargs: dict, exc: type[BaseException] | tuple, arg: str, limit_s: float = 2.0) -> None:
+    """``fn(**kwargs)`` raises ``exc`` whose message names ``arg``, within ``limit_s`` seconds (the hand-written
+    bad-input tests' form of the fuzzer's rule)."""
+    import time
+
+    import pytest
+
+    t0 = time.perf_counter()
+    with pytest.raises(exc) as info:
+        fn(**kwargs)
+    assert names_argument(str(info.value), arg), f"{type(info.value).__name__} does not name {arg!r}: {info.value}"
+    assert time.perf_counter() - t0 < limit_s, f"refused only after {time.perf_counter() - t0:.1f} s"
+
+
 CHECKER_BOUNDS = ("lo", "hi", "ndim", "min_size")
 
 

@@ -8,10 +8,10 @@ the asymptotic intervals at ``n_boot = 0`` are checked against the bootstrap and
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import pytest
+from fuzz_api_support import names_argument
 from scipy import stats
 
 from nsl.theory import fitting as F
@@ -130,7 +130,7 @@ def test_bad_argument_raises_naming_it(fn, valid, arg, bad):
     kw[arg] = bad
     with pytest.raises((ValueError, TypeError)) as exc:
         fn(**kw)
-    assert re.search(rf"(?<![A-Za-z0-9_]){re.escape(arg)}(?![A-Za-z0-9_])", str(exc.value)), str(exc.value)
+    assert names_argument(str(exc.value), arg), str(exc.value)
 
 
 def _noisy(alpha, n, sigma, rng):

@@ -7,11 +7,10 @@ a second.  The caps are arguments with defaults: a call above one names it, and 
 """
 from __future__ import annotations
 
-import re
-import time
 
 import numpy as np
 import pytest
+from fuzz_api_support import assert_refused, names_argument
 
 from nsl.sims.online_sgd import DivergenceError, simulate_online_sgd
 from nsl.theory.spectra import power_law_spectrum
@@ -35,16 +34,6 @@ def _d0():
     return np.full(8, 0.1)
 
 
-def _names(msg: str, arg: str) -> bool:
-    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(arg)}(?![A-Za-z0-9_])", msg) is not None
-
-
-def _refused(fn, kwargs, exc, arg, limit_s=2.0):
-    t0 = time.perf_counter()
-    with pytest.raises(exc) as info:
-        fn(**kwargs)
-    assert _names(str(info.value), arg), f"{type(info.value).__name__} does not name {arg!r}: {info.value}"
-    assert time.perf_counter() - t0 < limit_s, f"refused only after {time.perf_counter() - t0:.1f} s"
 
 
 # (function, valid keyword arguments (factory), argument, bad value, exception)
@@ -112,7 +101,7 @@ def test_theory_refuses_bad_input_by_name(fn, valid, arg, bad, exc):
     kw = valid()
     fn(**kw)  # the valid call works
     kw[arg] = bad
-    _refused(fn, kw, exc, arg)
+    assert_refused(fn, kw, exc, arg)
 
 
 SGD = {"spectrum": SP, "K": 2, "M": 2, "eta": 0.5, "alpha_max": 1.0}
@@ -140,16 +129,16 @@ SGD_CASES = [
 
 @pytest.mark.parametrize("arg, bad, exc", SGD_CASES, ids=[f"{a}={b!r:.12}" for a, b, _ in SGD_CASES])
 def test_online_sgd_refuses_bad_input_by_name(arg, bad, exc):
-    _refused(simulate_online_sgd, {**SGD, arg: bad}, exc, arg)
+    assert_refused(simulate_online_sgd, {**SGD, arg: bad}, exc, arg)
 
 
 def test_caps_are_arguments_named_when_reached_and_raised_on_request():
     # sample_weights: K·N above max_weights names K; a larger max_weights lets the same call run
-    _refused(sample_weights, {"spectrum": SP, "K": 20, "M": 2, "rng": _rng(), "max_weights": 1000}, ValueError, "K")
+    assert_refused(sample_weights, {"spectrum": SP, "K": 20, "M": 2, "rng": _rng(), "max_weights": 1000}, ValueError, "K")
     assert sample_weights(SP, 20, 2, rng=_rng(), max_weights=2000)[0].shape == (20, 64)
     # online SGD: alpha_max·N above max_steps names alpha_max; the floats cap names what sets the size
-    _refused(simulate_online_sgd, {**SGD, "alpha_max": 2.0, "max_steps": 100}, ValueError, "alpha_max")
-    _refused(simulate_online_sgd, {**SGD, "seeds": 50, "max_floats": 10_000}, ValueError, "seeds")
+    assert_refused(simulate_online_sgd, {**SGD, "alpha_max": 2.0, "max_steps": 100}, ValueError, "alpha_max")
+    assert_refused(simulate_online_sgd, {**SGD, "seeds": 50, "max_floats": 10_000}, ValueError, "seeds")
     r = simulate_online_sgd(**{**SGD, "alpha_max": 2.0, "n_alpha": 3, "max_steps": 128})
     assert r.eg.shape == (1, 3) and np.all(np.isfinite(r.eg))
 
@@ -157,7 +146,7 @@ def test_caps_are_arguments_named_when_reached_and_raised_on_request():
 def test_divergence_is_a_value_error_naming_eta():
     with pytest.raises(ValueError) as info, np.errstate(invalid="ignore"):  # eps_g of the blown-up weights
         simulate_online_sgd(**{**SGD, "eta": 1e12})
-    assert isinstance(info.value, DivergenceError) and _names(str(info.value), "eta")
+    assert isinstance(info.value, DivergenceError) and names_argument(str(info.value), "eta")
 
 
 def test_tiny_negative_d0_from_rounding_is_accepted():
