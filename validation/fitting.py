@@ -193,7 +193,7 @@ def rows_tails(ctx, P: Preset) -> list[Row]:
                               tolerance=1e-6))
     except ImportError:
         ctx.note("powerlaw is not installed: the cross-check against powerlaw.Fit was skipped "
-                 "(pip install 'nsl-toolkit[test]')")
+                 "(pip install powerlaw: a dependency of nsl)")
     sd = F.sample_power_law(P.tail_samples, ta, rng=np.random.default_rng(8))
     td = F.fit_tail_exponent(sd, discrete=True, xmin=1)
     rows.append(Row.check(NAME, "discrete tail alpha, exact zeta likelihood (x_min = 1)", ta, td.alpha, tolerance=0.0,
@@ -328,7 +328,7 @@ def rows_csn(ctx, P: Preset) -> list[Row]:
     try:
         import powerlaw
     except ImportError:
-        ctx.note("powerlaw is not installed: the CSN data-set rows were skipped (pip install 'nsl-toolkit[test]')")
+        ctx.note("powerlaw is not installed: the CSN data-set rows were skipped (pip install powerlaw: a dependency of nsl)")
         return rows
     base = os.path.join(os.path.dirname(powerlaw.__file__), "reference_data")
     table = {"words": (True, 7, 1.95, 0.02), "cities": (False, 52457, 2.37, 0.08), "blackouts": (False, 230000, 2.3, 0.3)}
