@@ -565,14 +565,18 @@ def fit_power_law(x, y, *, offset: bool = True, n_boot: int = 1000, ci: float = 
         tlo, thi = np.percentile(boot_t[0], q)
         a_ci = (float(max(alpha - thi * boot_t[1], 0.0)), float(alpha - tlo * boot_t[1]))
     amp_ci, off_ci = interval(boot_Bu), interval(boot_Eu)
-    lin = _linearised(logx, logy, alpha, B, E, bool(offset), float(ci), lx0, ly0)
-    if n_boot == 0:  # no resamples: the asymptotic intervals (documented in PowerLawFit)
-        a_ci, amp_ci, off_ci = lin[1:]
+    if boot_a.size > 1:
+        alpha_se = float(np.std(boot_a, ddof=1))
+    else:  # no (usable) resamples: the asymptotic error and, for n_boot = 0, intervals (documented in PowerLawFit)
+        lin = _linearised(logx, logy, alpha, B, E, bool(offset), float(ci), lx0, ly0)
+        alpha_se = lin[0]
+        if n_boot == 0:
+            a_ci, amp_ci, off_ci = lin[1:]
     if degenerate:
         a_ci = (0.0, math.inf)
     return PowerLawFit(
         alpha=float(alpha), alpha_ci=a_ci,
-        alpha_se=float(np.std(boot_a, ddof=1)) if boot_a.size > 1 else lin[0],
+        alpha_se=alpha_se,
         amplitude=float(amp(B, alpha)), amplitude_ci=amp_ci, offset=float(E * math.exp(ly0)),
         offset_ci=off_ci,
         loglog_slope=slope, x_range=(float(x[0]), float(x[-1])), n_points=int(n), n_repeats=int(R),
