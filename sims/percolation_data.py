@@ -175,8 +175,9 @@ def make_percolation_dataset(rng: np.random.Generator, *, d: int = 100, p: float
         if not c.complete:
             large += 1
             if large > max_large:
-                raise CapReached(f"more than max_large={max_large} clusters passed s_max={s_max} "
-                                   f"(p={p:g}, p_c={1 / (z - 1):g}); lower p or raise s_max or max_large")
+                raise CapReached(f"more than max_large={max_large} clusters passed s_max={s_max} (p={p:g}, "
+                                 f"p_c={1 / (z - 1):g}, n_clusters={n_clusters}); lower p or n_clusters, or raise "
+                                 "s_max or max_large")
         elif c.size < s_min:
             small += 1
         else:
