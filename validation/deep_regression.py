@@ -481,19 +481,25 @@ _NAN = math.nan
 NO_FIT = Fit(_NAN, _NAN, _NAN, _NAN, _NAN, _NAN, _NAN, _NAN, (), _NAN, "no fit")
 
 
-def _bend(x: np.ndarray, g: np.ndarray, lo: int, hi: int, slopes: np.ndarray, alpha: float) -> str:
-    """Where the curve leaves the power law: before the window (onset), at its top (floor), or nowhere."""
+def _bend(x: np.ndarray, g: np.ndarray, lo: int, hi: int, alpha: float, dalpha: tuple[float, float, float]) -> str:
+    """Where the curve leaves the power law: before the window (onset), across it (floor, steepening), or nowhere.
+
+    Across the window the verdict is the power-law row's (:func:`exponent_change`): the local
+    exponent falls by more than :data:`CURVE_MAX`·α (the whole interval beyond; with one seed the
+    point estimate) — a floor or a capacity limit — or rises by more — still pre-asymptotic.
+    """
     parts = []
     if lo > 0:
         s0 = -np.polyfit(np.log(x[:lo + 1]), np.log(g[:lo + 1]), 1)[0] if lo >= 1 else math.nan
         parts.append(f"pre-asymptotic below N = {x[lo]:.4g} (slope {s0:.2f} there)")
-    if slopes.size >= 4:
-        h = slopes.size // 2
-        first, last = float(np.mean(-slopes[:h])), float(np.mean(-slopes[h:]))
-        if last < 0.6 * first:
-            parts.append(f"flattens at the top (local slope {first:.2f} -> {last:.2f}: a floor or a capacity limit)")
-        elif last > 1.6 * first:
-            parts.append(f"steepens at the top (local slope {first:.2f} -> {last:.2f}: still pre-asymptotic)")
+    d, d_lo, d_hi = dalpha
+    if not (np.isfinite(d_lo) and np.isfinite(d_hi)):
+        d_lo = d_hi = d
+    tol = CURVE_MAX * abs(alpha)
+    if d_hi < -tol:
+        parts.append(f"flattens across the window (local exponent falls by {-d:.2f}: a floor or a capacity limit)")
+    elif d_lo > tol:
+        parts.append(f"steepens across the window (local exponent rises by {d:.2f}: still pre-asymptotic)")
     return "; ".join(parts) if parts else f"straight over N = {x[lo]:.4g}-{x[hi - 1]:.4g} (slope {alpha:.2f})"
 
 
@@ -528,8 +534,8 @@ def fit_curve(x, Y, n_boot: int, seed: int, *, plateau: float | None = PLATEAU) 
     return Fit(float(pure.alpha), float(pure.alpha_ci[0]), float(pure.alpha_ci[1]), float(pure.amplitude),
                float(pure.x_range[0]), float(pure.x_range[1]), float(off.alpha) if off else math.nan,
                float(off.offset) if off else math.nan, tuple(float(s) for s in slopes), float(pure.rmsle),
-               _bend(x, g, lo, hi, slopes, pure.alpha), tuple(float(b) for b in np.asarray(pure.alpha_boot).ravel()),
-               *dalpha)
+               _bend(x, g, lo, hi, float(pure.alpha), dalpha),
+               tuple(float(b) for b in np.asarray(pure.alpha_boot).ravel()), *dalpha)
 
 
 # ----------------------------------------------------------------------------- the measured curves
