@@ -82,6 +82,27 @@ class TextureCache:
         xs, ys = zip(*(self._shard(stream, k) for k in range(n_sh)))
         return np.concatenate(xs)[:n], np.concatenate(ys)[:n]
 
+    def take(self, stream: str, indices) -> tuple[np.ndarray, np.ndarray]:
+        """Samples ``indices`` of ``stream``, in that order, reading one shard at a time (memory: the result + a shard).
+
+        ``indices``: integers in [0, capacity), repeats allowed; else ``ValueError`` naming them.
+        """
+        if stream not in STREAMS:
+            raise ValueError(f"stream must be one of {', '.join(STREAMS)}, got {stream!r}")
+        cap = int(self.capacity.get(stream, 0))
+        idx = np.asarray(indices)
+        if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer) or (idx.size and not (0 <= idx.min() and idx.max() < cap)):
+            raise ValueError(f"indices (of stream {stream!r}) must be a 1-D integer array in [0, {cap}) (the cache capacity)")
+        C, N, _ = self.spec.shape
+        x = np.empty((idx.size, C, N, N), np.float16)
+        y = np.empty((idx.size, 3), np.float32)
+        shard = idx // self.shard_size
+        for k in np.unique(shard):
+            xs, ys = self._shard(stream, int(k))
+            sel = np.nonzero(shard == k)[0]
+            x[sel], y[sel] = xs[idx[sel] - k * self.shard_size], ys[idx[sel] - k * self.shard_size]
+        return x, y
+
     def nbytes(self, stream: str, n: int) -> int:
         """Memory of ``n`` cached samples as loaded (float16 images + float32 targets)."""
         C, N, _ = self.spec.shape

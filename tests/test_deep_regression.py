@@ -95,19 +95,22 @@ def test_fit_recovers_exponent_and_flags_a_bend():
 def test_power_law_row_holds_its_size_and_catches_a_floor():
     """The power-law row (change of the local exponent across the window, case bootstrap over seeds) on synthetic
     curves with the suite's seed scatter (log-MSE sd 1.0 at N_D = 32 falling to 0.1 at 2048, 4 seeds): a pure power
-    law passes in >= 90 % of 40 draws, a curve that bends onto a floor (local exponent 2 -> ~0.3) fails in >= 70 %.
-    The spread of local slopes, the criterion before, failed the pure law in 15 % and passed the floor in 79 % of
-    100 such draws."""
+    law passes in >= 90 % of 40 draws, a curve that bends onto a floor (local exponent 2 -> ~0.3) in <= 20 %, with
+    3 seeds (the ResNet's, the ViT's and the id check's) and with 4 (the FCNs').  (Measured over 100 draws: pure
+    100 % / 100 %, floor 7 % / 1 %.  The spread of local slopes, the criterion before, failed the pure law in 24 % /
+    15 % and passed the floor in 74 % / 79 %; with the bootstrap re-estimating the weights in each draw, a draw of
+    one seed three times was unweighted, and the floor passed in 56 % with 3 seeds.)"""
     x = np.array([32, 64, 128, 256, 512, 1024, 2048.0])
     sd = np.geomspace(1.0, 0.1, x.size)
     rng = np.random.default_rng(5)
     laws = {"pure": np.log(0.3 * (x / 32) ** -1.2), "floor": np.log(0.3 * (x / 32) ** -2.0 + 3e-4)}
-    passed = {k: 0 for k in laws}
-    for i in range(40):
-        for k, mu in laws.items():
-            f = dr.fit_curve(x, np.exp(mu + sd * rng.standard_normal((4, x.size))), 200, seed=i)
-            passed[k] += dr.power_law_row("t", f, "w")[0]
-    assert passed["pure"] >= 36 and passed["floor"] <= 12, passed
+    for seeds in (3, 4):
+        passed = {k: 0 for k in laws}
+        for i in range(40):
+            for k, mu in laws.items():
+                f = dr.fit_curve(x, np.exp(mu + sd * rng.standard_normal((seeds, x.size))), 200, seed=i)
+                passed[k] += dr.power_law_row("t", f, "w")[0]
+        assert passed["pure"] >= 36 and passed["floor"] <= 8, (seeds, passed)
 
 
 def test_exponent_change_of_exact_curves():
@@ -117,7 +120,7 @@ def test_exponent_change_of_exact_curves():
     # log y = -a u - c (u - mean)^2: the local exponent a + 2c (u - mean) rises by 2c (u_max - u_min)
     y = np.exp(-1.0 * u - 0.1 * (u - u.mean()) ** 2)
     d, lo, hi = dr.exponent_change(x, np.vstack([y, y * 1.01, y / 1.01]), 200, 0)
-    assert abs(d - 0.2 * (u[-1] - u[0])) < 1e-9 and lo <= d <= hi
+    assert abs(d - 0.2 * (u[-1] - u[0])) < 1e-9 and lo - 1e-9 <= d <= hi + 1e-9
     assert all(math.isnan(v) for v in dr.exponent_change(x, y[None], 200, 0)[1:])  # one seed: no interval
 
 
@@ -188,6 +191,22 @@ def test_each_seed_draws_its_own_nested_training_set(tmp_path):
     for bad in (0, 257, 2.5):
         with pytest.raises(ValueError, match=r"N_D.*\[1, 256\]"):
             dr.draw_train(cache, bad, 256, 0, 0)
+
+
+def test_texture_cache_take_reads_shard_by_shard(tmp_path):
+    from nsl.sims.spin_textures import TextureSpec
+    from nsl.sims.texture_cache import TextureCache
+
+    P = _micro_preset()
+    cache = TextureCache(tmp_path, TextureSpec.from_dict(P.box.spec(["theta"])), 0, capacity={"train": 96},
+                         shard_size=32)
+    x, y = cache.load("train", 96)
+    idx = np.array([95, 3, 40, 3, 64])
+    xt, yt = cache.take("train", idx)
+    assert np.array_equal(xt, x[idx]) and np.array_equal(yt, y[idx])
+    for bad in ([96], [-1], [[1, 2]], [1.5]):
+        with pytest.raises(ValueError, match=r"indices.*\[0, 96\)"):
+            cache.take("train", bad)
 
 
 def test_killed_sweep_resumes_without_retraining(tmp_path):
