@@ -109,7 +109,9 @@ def test_power_law_row_holds_its_size_and_catches_a_floor():
         for i in range(40):
             for k, mu in laws.items():
                 f = dr.fit_curve(x, np.exp(mu + sd * rng.standard_normal((seeds, x.size))), 200, seed=i)
-                passed[k] += dr.power_law_row("t", f, "w")[0]
+                ok = dr.power_law_row("t", f, "w")[0]
+                assert ok == f.power_law == f.to_dict()["power_law"]  # the figures read the row's verdict
+                passed[k] += ok
         assert passed["pure"] >= 36 and passed["floor"] <= 8, (seeds, passed)
 
 
