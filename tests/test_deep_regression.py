@@ -287,6 +287,27 @@ def test_preset_box_has_domains(preset):
     assert domainless_fraction(x) <= 0.03
 
 
+def test_data_rows_compare_the_band_only_where_the_curve_is_a_power_law():
+    """A curve whose local exponent changes by more than alpha/2 (the interval beyond) gets a failing power-law row and
+    alpha_D as information; a straight one gets the band row, which fails outside [1, 2] and passes inside."""
+    from types import SimpleNamespace
+
+    def fit(alpha, dalpha):
+        return dr.Fit(alpha, alpha - 0.05, alpha + 0.05, 1.0, 32, 2048, alpha, 0.0, (-alpha,) * 5, 0.1, "straight",
+                      dalpha=dalpha[0], dalpha_low=dalpha[1], dalpha_high=dalpha[2])
+
+    fits = {"theta": fit(1.2, (-0.9, -1.1, -0.7)), "J": fit(0.8, (0.1, -0.2, 0.3)), "D": fit(1.3, (0.0, -0.4, 0.4))}
+    rows = dr.rows_data(dr.PRESETS["quick"], SimpleNamespace(data={"net": SimpleNamespace(fits=fits)}), None, {})
+    by = {r.quantity: r for r in rows}
+    power = {p: next(r for r in rows if r.quantity.startswith(f"data/net/{p}: change of the local")) for p in fits}
+    assert not power["theta"].passed and power["J"].passed and power["D"].passed
+    assert by["data/net/theta: alpha_D (band not tested: no power law over the window)"].kind == "info"
+    assert not any(r.quantity == "data/net/theta: alpha_D in the paper's band [1, 2]" for r in rows)
+    assert not by["data/net/J: alpha_D in the paper's band [1, 2]"].passed  # 0.8 [0.75, 0.85]: below the band
+    assert by["data/net/D: alpha_D in the paper's band [1, 2]"].passed
+    assert all(f.power_law == power[p].passed for p, f in fits.items())
+
+
 def test_id_rows_compare_with_4_over_d_only_where_the_curve_is_a_power_law():
     """A d=1 curve that flattens onto a floor (its local exponent falls by 3 across the window, the seeds agreeing)
     gets a failing power-law row and its 4/d value as information, and the orderings that involve it are
