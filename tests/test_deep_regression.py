@@ -43,7 +43,8 @@ def test_presets_complete_and_consistent():
                              "id_n_d", "id_seeds"))
     model = {(dr.PARAMS, f, w, lad.depth, n, "") for f, lad in q.ladders.items() for w in lad.widths
              for n in (q.model_n_d, q.model_n_d // 2)}
-    assert {c.key for c in dr.cells(q)} - {c.key for c in dr.cells(m)} <= model  # the data and id cells are medium's
+    # quick's data and id points are medium's too (as cells; only the id cells share their configs, checked below)
+    assert {c.key for c in dr.cells(q)} - {c.key for c in dr.cells(m)} <= model
     ids = [{config_hash(c) for c in dr.grid(P) if c.get("sweep") == "id"} for P in (q, m)]
     assert ids[0] == ids[1]
     from nsl.sims.train import TrainConfig
