@@ -495,6 +495,9 @@ def _bend(x: np.ndarray, g: np.ndarray, lo: int, hi: int, alpha: float, dalpha: 
         s0 = -np.polyfit(np.log(x[:lo + 1]), np.log(g[:lo + 1]), 1)[0] if lo >= 1 else math.nan
         parts.append(f"pre-asymptotic below N = {x[lo]:.4g} (slope {s0:.2f} there)")
     d, d_lo, d_hi = dalpha
+    if not np.isfinite(d):
+        parts.append("no estimate of the local exponent's change across the window")
+        return "; ".join(parts)
     if not (np.isfinite(d_lo) and np.isfinite(d_hi)):  # one seed: no interval, so no verdict either (the row fails)
         parts.append(f"local exponent changes by {d:.2f} across the window (one seed: no interval)")
         return "; ".join(parts)
