@@ -1,13 +1,17 @@
 """Errors at the door: the CLI's options checked before any computation.
 
 Each check raises :class:`OptionError` (a ``ValueError``, so the CLI exits with code 2) whose
-message names the option.  Nothing here imports torch unless ``--device cuda`` is asked for,
-so ``nsl --help`` and ``nsl predict`` stay fast.
+message names the option.  Nothing here imports torch (``--device cuda`` asks a child
+interpreter), so ``nsl --help`` and ``nsl predict`` stay fast.
 """
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import socket
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -77,18 +81,28 @@ def check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT_S) -> str:
 
 
 def check_device(device: str) -> str:
-    """``cpu`` always works; ``cuda`` needs a torch built with CUDA and a visible GPU."""
+    """``cpu`` always works; ``cuda`` needs a torch built with CUDA and a visible GPU.
+
+    The shell never imports torch (the house plan: the CLI starts fast, simulations run inside
+    suites), so for ``cuda`` a child interpreter asks torch and reports back; ``cpu`` costs nothing.
+    """
     if device == "cpu":
         return device
     if device != "cuda":
         raise OptionError(f"--device must be cpu or cuda, got {device!r}")
+    if importlib.util.find_spec("torch") is None:
+        raise OptionError("--device cuda needs torch, which is not installed")
+    probe = ("import json, torch; print(json.dumps([torch.__version__, torch.version.cuda, "
+             "bool(torch.cuda.is_available())]))")
     try:
-        import torch
-    except ImportError:
-        raise OptionError("--device cuda needs torch, which is not installed") from None
-    if not torch.cuda.is_available():
-        build = "built without CUDA" if torch.version.cuda is None else f"built for CUDA {torch.version.cuda}, but sees no GPU"
-        raise OptionError(f"--device cuda: torch {torch.__version__} is {build}; use --device cpu")
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=True)
+        version, cuda, available = json.loads(out.stdout.strip().splitlines()[-1])
+    except (subprocess.SubprocessError, ValueError, IndexError) as exc:
+        raise OptionError(f"--device cuda: torch could not be asked whether it sees a GPU ({type(exc).__name__})") \
+            from None
+    if not available:
+        build = "built without CUDA" if cuda is None else f"built for CUDA {cuda}, but sees no GPU"
+        raise OptionError(f"--device cuda: torch {version} is {build}; use --device cpu")
     return device
 
 

@@ -114,8 +114,11 @@ def test_cuda_without_cuda_exit_2(tmp_path, capsys):
     assert rc == 2 and _calls == [] and "--device cuda: torch" in capsys.readouterr().err
 
 
-def test_device_check_for_cpu_does_not_import_torch():
-    code = "import sys; from nsl.checks import check_device; check_device('cpu'); print('torch' in sys.modules)"
+@pytest.mark.parametrize("device", ["cpu", "cuda"])
+def test_device_check_does_not_import_torch(device):
+    """The shell never imports torch (the house plan's wall): --device cuda asks a child interpreter."""
+    code = ("import sys; from nsl.checks import OptionError, check_device\n"
+            f"try:\n    check_device({device!r})\nexcept OptionError:\n    pass\nprint('torch' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
 
