@@ -79,6 +79,31 @@ def test_every_cell_of_the_grid_is_keyed_by_physics_and_settings_only():
     assert all(c["seed"] != 0 for c in dr.grid_seeds(P, chosen))
 
 
+def test_model_row_fails_when_any_rung_is_data_limited():
+    """alpha_M is a model-limited exponent: one data-limited rung fails the row even when the widest is not."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    P = dr.PRESETS["medium"]
+    lad = P.ladders["fcn"]
+    n = len(lad.widths)
+    fit = dr.Fit(0.5, 0.4, 0.6, 1.0, 1e4, 1e6, 0.5, 0.0, (0.5,) * (n - 1), 0.1, "straight")
+
+    def rows_for(ratios):
+        full = list(np.geomspace(1e-3, 1e-4, n))
+        m = SimpleNamespace(model={"fcn": SimpleNamespace(mse={p: [full] for p in dr.PARAMS},
+                                                          fits={p: fit for p in dr.PARAMS})},
+                            model_half={"fcn": {p: [a / r for a, r in zip(full, ratios)] for p in dr.PARAMS}})
+        return [r for r in dr.rows_model(replace(P, ladders={"fcn": lad}), m, None, {})
+                if "no rung data-limited" in r.quantity]
+
+    (ok,) = rows_for([0.9] * n)
+    assert ok.passed and ok.observed == pytest.approx(0.9)
+    (bad,) = rows_for([0.9] * (n - 3) + [0.5, 0.9, 0.95])  # the widest passes, a middle rung halves its loss
+    assert not bad.passed and bad.observed == pytest.approx(0.5)
+    assert f"smallest at width {sorted(lad.widths)[n - 3]}" in bad.note
+
+
 def test_fit_recovers_exponent_and_flags_a_bend():
     g = np.random.default_rng(0)
     x = np.geomspace(64, 4096, 7)
@@ -249,9 +274,9 @@ def test_suite_end_to_end_micro(tmp_path, monkeypatch):
     assert len(power) == 15  # 12 data curves + 3 id curves
     assert all(power[r.quantity.split(": ")[0]] for r in rows if "alpha_D in the paper's band" in r.quantity)
     assert sum("alpha_M in the paper's band" in s for s in q) == 9
-    assert sum("not data-limited" in s for s in q) == 3
-    capped = [r for r in rows if "not data-limited" in r.quantity and "STEP-CAPPED" in r.note]
-    assert all(not r.passed for r in capped)  # a step-capped widest net cannot show that it is not data-limited
+    assert sum("no rung data-limited" in s for s in q) == 3
+    capped = [r for r in rows if "no rung data-limited" in r.quantity and "STEP-CAPPED" in r.note]
+    assert all(not r.passed for r in capped)  # a step-capped ladder cannot show that it is not data-limited
     assert sum(s.startswith("id/") for s in q) == 8  # per d: power-law row + 4/d row (or information); 2 orderings
     id_power = {r.quantity.split(": ")[0].rsplit("/d=", 1)[1]: r.passed for r in rows
                 if r.quantity.startswith("id/") and "change of the local exponent" in r.quantity}
