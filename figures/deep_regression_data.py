@@ -53,6 +53,9 @@ def scaling_panels(run, xfield: str, xlabel: str, exp_name: str, title: str):
     Reads the suite's records by name: ``run.result["curves"]``, each with ``label``, ``family``,
     the abscissa ``xfield`` (``"n_d"`` or ``"n_params"``), ``mse`` (parameter -> [seed][point]) and
     ``fits`` (parameter -> ``alpha``, ``ci_low``, ``ci_high``, ``amplitude``, ``x_low``, ``x_high``).
+    Where a curve carries ``half_ratio`` (the model sweep: MSE(N_D) / MSE(N_D/2) per point) and the
+    record its threshold ``not_data_limited``, points at or above it are filled (not data-limited)
+    and the others open.
     """
     from nsl.figures.canvas import new_figure
 
@@ -61,7 +64,9 @@ def scaling_panels(run, xfield: str, xlabel: str, exp_name: str, title: str):
     sty = styles([c["label"] for c in curves], {c["label"]: c["family"] for c in curves})
     fig, axes = new_figure(1, len(params), figsize=(4.6 * len(params), 4.0), squeeze=False)
     axes = axes[0]
-    table: dict[str, list] = {k: [] for k in ("arch", "param", "x", "gmean_mse", "fit_alpha", "fit_ci_lo", "fit_ci_hi")}
+    table: dict[str, list] = {k: [] for k in ("arch", "param", "x", "gmean_mse", "fit_alpha", "fit_ci_lo", "fit_ci_hi",
+                                              "half_ratio")}
+    threshold = meta.get("not_data_limited")
     for j, p in enumerate(params):
         ax = axes[j]
         for cur in curves:
@@ -71,16 +76,22 @@ def scaling_panels(run, xfield: str, xlabel: str, exp_name: str, title: str):
             fit = {k: (np.nan if v is None else v) for k, v in cur["fits"][p].items()}
             a, lo, hi, B, x0, x1 = (float(fit[k]) for k in ("alpha", "ci_low", "ci_high", "amplitude", "x_low", "x_high"))
             mk, color = sty[label]
-            if np.all(np.isfinite([a, B, x0, x1])):
+            ratio = np.asarray(cur.get("half_ratio") or [np.nan] * x.size, float)
+            if threshold is not None and np.isfinite(ratio).all():
+                ok = ratio >= float(threshold)
+                ax.loglog(x[ok], y[ok], mk, color=color, ms=6)  # filled: not data-limited
+                ax.loglog(x[~ok], y[~ok], mk, color=color, ms=6, mfc="none")
+            else:
                 ax.loglog(x, y, mk, color=color, ms=6, mfc="none")
+            if np.all(np.isfinite([a, B, x0, x1])):
                 xf = np.geomspace(x0, x1, 50)
                 curved = fit.get("power_law") is False  # the suite's power-law row failed: alpha is information
                 ax.loglog(xf, B * xf ** (-a), "--" if curved else "-", color=color, lw=1.3,
                           label=f"{label}: {exp_name} = {a:.2f} {interval_text(lo, hi)}"
                                 + (f", no power law (Δα = {float(fit['dalpha']):.2f})" if curved else ""))
             else:
-                ax.loglog(x, y, mk, color=color, ms=6, mfc="none", label=f"{label}: no power-law window")
-            for xi, yi in zip(x, y):
+                ax.plot([], [], mk, color=color, mfc="none", label=f"{label}: no power-law window")
+            for xi, yi, ri in zip(x, y, ratio):
                 table["arch"].append(label)
                 table["param"].append(p)
                 table["x"].append(float(xi))
@@ -88,6 +99,7 @@ def scaling_panels(run, xfield: str, xlabel: str, exp_name: str, title: str):
                 table["fit_alpha"].append(a)
                 table["fit_ci_lo"].append(lo)
                 table["fit_ci_hi"].append(hi)
+                table["half_ratio"].append(float(ri))
         ax.set_xlabel(xlabel)
         ax.set_ylabel(f"test MSE ({LABELS.get(p, p)}, standardised)")
         ax.set_title(f"({'abc'[j]}) {LABELS.get(p, p)}")

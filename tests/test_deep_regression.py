@@ -104,6 +104,26 @@ def test_model_row_fails_when_any_rung_is_data_limited():
     assert f"smallest at width {sorted(lad.widths)[n - 3]}" in bad.note
 
 
+def test_model_figure_fills_the_rungs_that_are_not_data_limited():
+    from types import SimpleNamespace
+
+    from nsl.figures.deep_regression_data import scaling_panels
+
+    x, ratio = [1e3, 1e4, 1e5, 1e6], [0.9, 0.7, 0.5, 0.3]
+    fit = {"alpha": 0.5, "ci_low": 0.4, "ci_high": 0.6, "amplitude": 1.0, "x_low": 1e3, "x_high": 1e6}
+    curve = {"label": "fcn", "family": "fcn", "n_params": x, "mse": {"theta": [[1e-2, 5e-3, 3e-3, 2e-3]]},
+             "fits": {"theta": fit}, "half_ratio": ratio}
+    run = SimpleNamespace(result={"curves": [curve], "params": ["theta"], "not_data_limited": 0.6})
+    fig, table = scaling_panels(run, "n_params", "N_M", "alpha_M", "t")
+    filled = [line for line in fig.axes[0].lines if line.get_marker() == "s" and line.get_markerfacecolor() != "none"]
+    opened = [line for line in fig.axes[0].lines if line.get_marker() == "s" and line.get_markerfacecolor() == "none"]
+    assert [list(line.get_xdata()) for line in filled] == [[1e3, 1e4]]
+    assert [list(line.get_xdata()) for line in opened] == [[1e5, 1e6]]
+    assert list(table["half_ratio"]) == ratio
+    np.testing.assert_allclose(dr.half_ratio({p: [[2.0, 3.0]] for p in dr.PARAMS}, {p: [4.0, 3.0] for p in dr.PARAMS}),
+                               [0.5, 1.0])
+
+
 def test_fit_recovers_exponent_and_flags_a_bend():
     g = np.random.default_rng(0)
     x = np.geomspace(64, 4096, 7)
@@ -291,6 +311,10 @@ def test_suite_end_to_end_micro(tmp_path, monkeypatch):
         assert len(out.figure.axes) >= 1
         n = len(next(iter(out.table.values())))
         assert n > 0 and all(len(v) == n for v in out.table.values())
+        if mod is deep_regression_model:  # the CSV carries the ratios the data-limited row judged
+            worst = {r.quantity.split(":")[0].split("/")[1]: r.observed for r in rows if "no rung data-limited" in r.quantity}
+            for f, w in worst.items():
+                assert min(out.table["half_ratio"][out.table["arch"] == f]) == pytest.approx(w)
     # rerun: every cell is in the store, nothing is retrained, rows identical
     rows2 = dr.run(SuiteContext("deep-regression", store, executor="serial", progress=False))
     assert [r.observed for r in rows2] == [r.observed for r in rows]

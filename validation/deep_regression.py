@@ -560,11 +560,13 @@ class Curve:
     mse: dict[str, list[list[float]]]  # parameter -> [seed][point] test MSE (standardised)
     lr: tuple[float, ...]  # the learning rate searched per point
     fits: dict[str, Fit]  # parameter -> fit over its window
+    half_ratio: tuple[float, ...] = ()  # model sweep: mean MSE at N_D over that at N_D/2 per point (:func:`half_ratio`)
 
     def to_dict(self) -> dict:
         """The stored record (fits without their bootstrap replicates)."""
         return {"label": self.label, "family": self.family, "n_d": list(self.n_d), "n_params": list(self.n_params),
-                "mse": self.mse, "lr": list(self.lr), "fits": {p: f.to_dict() for p, f in self.fits.items()}}
+                "mse": self.mse, "lr": list(self.lr), "fits": {p: f.to_dict() for p, f in self.fits.items()},
+                "half_ratio": list(self.half_ratio)}
 
 
 @dataclass(frozen=True)
@@ -576,6 +578,16 @@ class Measured:
     model_half: dict[str, dict[str, list[float]]]  # family -> parameter -> test MSE at model_n_d // 2, per rung
     ident: dict[int, Curve]  # d -> theta's N_D curve with d free parameters
     runs: dict  # (cell key + (seed,)) -> run
+
+
+def half_ratio(full: dict, half: dict) -> np.ndarray:
+    """Per rung, the mean over parameters of the test MSE at N_D over that at N_D/2 (one seed each).
+
+    ``full``: parameter -> [[MSE per rung]] (a :class:`Curve`'s ``mse``); ``half``: parameter -> [MSE per rung].
+    A data-limited net with alpha_D >= 1 halves its loss when N_D doubles (ratio <= 0.5); a model-limited one
+    keeps it (ratio near 1).
+    """
+    return np.mean([full[p][0] for p in PARAMS], axis=0) / np.mean([half[p] for p in PARAMS], axis=0)
 
 
 def _collect(best: dict, runs) -> dict:
@@ -596,9 +608,10 @@ def measure(P: Preset, by: dict) -> Measured:
         rs = [by[(PARAMS, f, w, lad.depth, P.model_n_d, "", 0)] for w in ws]
         n_par = tuple(float(r.result["n_params"]) for r in rs)
         M = {p: [[r.result["test_mse"][p] for r in rs]] for p in PARAMS}
-        model[f] = Curve(f, f, (float(P.model_n_d),) * len(ws), n_par, M, tuple(r.config["lr"] for r in rs),
-                         {p: fit_curve(n_par, M[p], P.n_boot, seed=17 + i, plateau=None) for i, p in enumerate(PARAMS)})
         half[f] = {p: [mse(PARAMS, f, w, lad.depth, P.model_n_d // 2, 0, p) for w in ws] for p in PARAMS}
+        model[f] = Curve(f, f, (float(P.model_n_d),) * len(ws), n_par, M, tuple(r.config["lr"] for r in rs),
+                         {p: fit_curve(n_par, M[p], P.n_boot, seed=17 + i, plateau=None) for i, p in enumerate(PARAMS)},
+                         tuple(float(v) for v in half_ratio(M, half[f])))
     data = {}
     for a, v in P.archs.items():
         Y = {p: [[mse(PARAMS, v.family, v.width, v.depth, n, s, p) for n in P.n_d] for s in P.arch_seeds(v)]
@@ -625,7 +638,8 @@ def save_records(P: Preset, m: Measured, ctx) -> None:
     meta = {"preset": ctx.preset, "params": list(PARAMS), "spec": P.box.spec(), "model_n_d": P.model_n_d,
             "id_arch": P.id_arch}
     ctx.save_artifact("data_sweep", {}, {**meta, "x": "n_d", "curves": list(m.data.values())})
-    ctx.save_artifact("model_sweep", {}, {**meta, "x": "n_params", "curves": list(m.model.values())})
+    ctx.save_artifact("model_sweep", {}, {**meta, "x": "n_params", "curves": list(m.model.values()),
+                                          "not_data_limited": NOT_DATA_LIMITED})
     ctx.save_artifact("id_check", {}, {**meta, "x": "n_d", "params": ["theta"], "curves": list(m.ident.values())})
 
 
@@ -712,7 +726,7 @@ def rows_model(P: Preset, m: Measured, ctx, caches: dict) -> list[Row]:
         ws = sorted(lad.widths)
         full_n = np.mean([cur.mse[p][0] for p in PARAMS], axis=0)  # mean over parameters, per rung
         half_n = np.mean([m.model_half[f][p] for p in PARAMS], axis=0)
-        ratios = full_n / half_n
+        ratios = half_ratio(cur.mse, m.model_half[f])
         worst = int(np.argmin(ratios))
         tr = P.train[f]
         capped = [n for n in (P.model_n_d // 2, P.model_n_d) if tr.capped(n)]
