@@ -213,7 +213,7 @@ PRESETS: dict[str, Preset] = {
         # the id check at a fixed 2000 steps: with the data sweep's 300-480 steps theta alone (d = 1) was step-limited
         # (alpha_D 1.4; at 2000 steps its MSE falls 20x further by N_D = 256, then floors near 1e-6); 3 seeds, so
         # that its power-law rows' bootstrap has more than three distinct resamples.  On FCN-32: on FCN-128 it was
-        # 54 % of quick's CPU (406 of 749 CPU-s), and FCN-32 costs 195 CPU-s with the same curves within their
+        # 54 % of quick's CPU (406 of 749 CPU-s), and FCN-32 costs 195-203 CPU-s with the same curves within their
         # intervals (d = 1 floors at 1.2e-6 on both; d = 2: 1.49 [1.30, 1.67] vs 1.64 [1.42, 1.88]; d = 3: 1.11
         # [0.92, 1.34] vs 1.18 [0.80, 1.50])
         id_arch="fcn-32", id_n_d=(16, 32, 64, 128, 256, 512, 1024), id_seeds=(0, 1, 2), id_train=_ID_TRAIN,
