@@ -91,9 +91,10 @@ def test_model_row_fails_when_any_rung_is_data_limited():
 
     def rows_for(ratios):
         full = list(np.geomspace(1e-3, 1e-4, n))
-        m = SimpleNamespace(model={"fcn": SimpleNamespace(mse={p: [full] for p in dr.PARAMS},
-                                                          fits={p: fit for p in dr.PARAMS})},
-                            model_half={"fcn": {p: [a / r for a, r in zip(full, ratios)] for p in dr.PARAMS}})
+        mse = {p: [full] for p in dr.PARAMS}
+        half = {p: [a / r for a, r in zip(full, ratios)] for p in dr.PARAMS}
+        m = SimpleNamespace(model={"fcn": SimpleNamespace(mse=mse, fits={p: fit for p in dr.PARAMS},
+                                                          half_ratio=tuple(dr.half_ratio(mse, half)))})
         return [r for r in dr.rows_model(replace(P, ladders={"fcn": lad}), m, None, {})
                 if "no rung data-limited" in r.quantity]
 

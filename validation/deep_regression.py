@@ -56,7 +56,7 @@ SUITE = "deep-regression"
 PARAMS = ("theta", "J", "D")
 FREE_SETS = (("theta",), ("theta", "J"), ("theta", "J", "D"))  # the intrinsic-dimension check, d = 1, 2, 3
 DOMAINLESS_MAX = 0.03   # the largest allowed fraction of domain-less images in a preset's data
-NOT_DATA_LIMITED = 0.6  # widest net: MSE(model_n_d) / MSE(model_n_d / 2) at least this (data-limited with alpha >= 1: <= 0.5)
+NOT_DATA_LIMITED = 0.6  # every rung: MSE(model_n_d) / MSE(model_n_d / 2) at least this (data-limited with alpha >= 1: <= 0.5)
 PLATEAU = 0.5           # points whose MSE is above this (a constant predictor scores 1) have not started learning
 CURVE_MAX = 0.5         # a power law has one exponent: it may change by at most this fraction across the fit window
 BAND = (1.0, 2.0)       # Cadez & Kim: alpha between 1 and 2 (up to ~2.3)
@@ -574,8 +574,7 @@ class Measured:
     """Everything the rows and figures need, from the finished runs."""
 
     data: dict[str, Curve]  # architecture label -> N_D curve
-    model: dict[str, Curve]  # family -> N_M curve at model_n_d
-    model_half: dict[str, dict[str, list[float]]]  # family -> parameter -> test MSE at model_n_d // 2, per rung
+    model: dict[str, Curve]  # family -> N_M curve at model_n_d (with each rung's ratio to model_n_d // 2)
     ident: dict[int, Curve]  # d -> theta's N_D curve with d free parameters
     runs: dict  # (cell key + (seed,)) -> run
 
@@ -602,16 +601,16 @@ def measure(P: Preset, by: dict) -> Measured:
     def mse(free, f, w, dp, n, s, p, sweep=""):
         return by[(tuple(free), f, w, dp, n, sweep, s)].result["test_mse"][p]
 
-    model, half = {}, {}
+    model = {}
     for f, lad in P.ladders.items():
         ws = sorted(lad.widths)
         rs = [by[(PARAMS, f, w, lad.depth, P.model_n_d, "", 0)] for w in ws]
         n_par = tuple(float(r.result["n_params"]) for r in rs)
         M = {p: [[r.result["test_mse"][p] for r in rs]] for p in PARAMS}
-        half[f] = {p: [mse(PARAMS, f, w, lad.depth, P.model_n_d // 2, 0, p) for w in ws] for p in PARAMS}
+        half = {p: [mse(PARAMS, f, w, lad.depth, P.model_n_d // 2, 0, p) for w in ws] for p in PARAMS}
         model[f] = Curve(f, f, (float(P.model_n_d),) * len(ws), n_par, M, tuple(r.config["lr"] for r in rs),
                          {p: fit_curve(n_par, M[p], P.n_boot, seed=17 + i, plateau=None) for i, p in enumerate(PARAMS)},
-                         tuple(float(v) for v in half_ratio(M, half[f])))
+                         tuple(float(v) for v in half_ratio(M, half)))
     data = {}
     for a, v in P.archs.items():
         Y = {p: [[mse(PARAMS, v.family, v.width, v.depth, n, s, p) for n in P.n_d] for s in P.arch_seeds(v)]
@@ -630,7 +629,7 @@ def measure(P: Preset, by: dict) -> Measured:
         ident[d] = Curve(f"d={d}", va.family, tuple(float(n) for n in sizes), (float(n0),) * len(sizes), Y,
                          tuple(by[(free, va.family, va.width, va.depth, n, "id", 0)].config["lr"] for n in sizes),
                          {"theta": fit_curve(sizes, Y["theta"], P.n_boot, seed=53 + d)})
-    return Measured(data, model, half, ident, by)
+    return Measured(data, model, ident, by)
 
 
 def save_records(P: Preset, m: Measured, ctx) -> None:
@@ -724,9 +723,8 @@ def rows_model(P: Preset, m: Measured, ctx, caches: dict) -> list[Row]:
     for f, cur in m.model.items():
         lad = P.ladders[f]
         ws = sorted(lad.widths)
-        full_n = np.mean([cur.mse[p][0] for p in PARAMS], axis=0)  # mean over parameters, per rung
-        half_n = np.mean([m.model_half[f][p] for p in PARAMS], axis=0)
-        ratios = half_ratio(cur.mse, m.model_half[f])
+        ratios = np.asarray(cur.half_ratio)  # per rung, :func:`half_ratio` (measured once, in :func:`measure`)
+        widest = float(np.mean([cur.mse[p][0][-1] for p in PARAMS]))
         worst = int(np.argmin(ratios))
         tr = P.train[f]
         capped = [n for n in (P.model_n_d // 2, P.model_n_d) if tr.capped(n)]
@@ -740,7 +738,7 @@ def rows_model(P: Preset, m: Measured, ctx, caches: dict) -> list[Row]:
                         f">= {NOT_DATA_LIMITED} at every rung and not step-capped",
                         note=f"mean test MSE over theta, J, D at N_D = {P.model_n_d} over that at {P.model_n_d // 2}, per "
                              f"width {{{per}}}; smallest at width {ws[worst]}; the widest (width {ws[-1]}): "
-                             f"{full_n[-1]:.3g} vs {half_n[-1]:.3g}; a data-limited net with alpha_D >= 1 would halve "
+                             f"{widest:.3g} vs {widest / ratios[-1]:.3g}; a data-limited net with alpha_D >= 1 would halve "
                              "its loss (<= 0.5), and alpha_M is the exponent of model-limited rungs"
                         + ("; a loss ROSE with N_D" if ratios.max() > 1.05 else "") + cap_txt))
         for p in PARAMS:
